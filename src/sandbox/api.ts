@@ -1,0 +1,856 @@
+// The main API (/api/v2/...): users, nodes, albums, album images, images.
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Caller, type Permission, permissionRank, type SandboxContext } from './context.ts';
+import {
+  type Endpoint,
+  errorBody,
+  type Pages,
+  pages,
+  responseBlock,
+  type Shaping,
+  shapeObject,
+  statusMessage,
+} from './envelope.ts';
+import nodePostParameters from './node-post-parameters.json' with { type: 'json' };
+import type { NodeRow, NodeType, Privacy } from './state.ts';
+import { generateUrlName, URL_NAME_PATTERN, withSuffix } from './url-name.ts';
+import {
+  albumImageView,
+  albumView,
+  effectivePrivacy,
+  imageMetadataView,
+  imageView,
+  nodeView,
+  urlPath,
+  userView,
+} from './views.ts';
+
+const MEDIA_TYPES = [
+  'application/json',
+  'application/vnd.php.serialized',
+  'application/x-msgpack',
+  'text/html',
+  'text/csv',
+];
+
+export type ApiResult =
+  | {
+      kind: 'data';
+      status: number;
+      endpoint: Endpoint;
+      payload?: Record<string, unknown> | Array<Record<string, unknown>>;
+      pages?: Pages;
+      methods: string[];
+      parameters?: Record<string, unknown>;
+    }
+  | { kind: 'error'; status: number; endpoint: Endpoint | null; message?: string; methods?: string[] }
+  | { kind: 'redirect'; location: string };
+
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+}
+
+const err = (status: number, endpoint: Endpoint | null, message?: string): ApiResult => ({
+  kind: 'error',
+  status,
+  endpoint,
+  ...(message ? { message } : {}),
+});
+
+function required(method: string, path: string): Permission {
+  if (method === 'GET' || method === 'OPTIONS') return 'Read';
+  if (method === 'POST' && /!images$/.test(path)) return 'Add';
+  return 'Modify';
+}
+
+function echoUri(path: string, query: URLSearchParams): string {
+  const q = query.toString();
+  return q ? `${path}?${q}` : path;
+}
+
+function pageArgs(ctx: SandboxContext, query: URLSearchParams): { start: number; count: number } | null {
+  const start = query.has('start') ? Number(query.get('start')) : 1;
+  const count = query.has('count') ? Number(query.get('count')) : 100;
+  if (!Number.isInteger(start) || start < 1 || !Number.isInteger(count) || count < 1) return null;
+  return { start, count: Math.min(count, ctx.limits.maxPageCount) };
+}
+
+/** Query parameters that are kept in paging links (everything but start/count). */
+function carried(query: URLSearchParams): URLSearchParams {
+  const q = new URLSearchParams(query);
+  q.delete('start');
+  q.delete('count');
+  return q;
+}
+
+function bool(value: unknown): boolean | undefined {
+  if (value === true || value === 'true' || value === '1' || value === 1) return true;
+  if (value === false || value === 'false' || value === '0' || value === 0) return false;
+  return undefined;
+}
+
+function str(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return undefined;
+}
+
+const PRIVACY = new Set(['Public', 'Unlisted', 'Private']);
+const NODE_SORT = new Map([
+  ['sortindex', 'SortIndex'],
+  ['name', 'Name'],
+  ['dateadded', 'DateAdded'],
+  ['datemodified', 'DateModified'],
+]);
+const ALBUM_SORT = new Map([
+  ['position', 'Position'],
+  ['caption', 'Caption'],
+  ['filename', 'Filename'],
+  ['date uploaded', 'Date Uploaded'],
+  ['dateuploaded', 'Date Uploaded'],
+  ['date modified', 'Date Modified'],
+  ['datemodified', 'Date Modified'],
+  ['date taken', 'Date Taken'],
+  ['datetaken', 'Date Taken'],
+  ['datetimeoriginal', 'Date Taken'],
+]);
+
+export class Api {
+  private readonly ctx: SandboxContext;
+
+  constructor(ctx: SandboxContext) {
+    this.ctx = ctx;
+  }
+
+  handle(caller: Caller, req: ApiRequest): ApiResult {
+    const need = required(req.method, req.path);
+    if (permissionRank[caller.permissions] < permissionRank[need]) {
+      return err(401, null, 'The user has not granted the required permissions');
+    }
+    return this.route(caller, req);
+  }
+
+  private route(caller: Caller, req: ApiRequest): ApiResult {
+    const { method, path, query } = req;
+    const uri = echoUri(path, query);
+    if (path === '/api/v2!authuser') {
+      if (method !== 'GET') return err(405, { uri });
+      if (caller.level !== 'Full') return err(401, null, 'oauth_problem=token_rejected');
+      return this.user(uri, 'AuthUser', 'Currently authenticated user', caller);
+    }
+    const userMatch = /^\/api\/v2\/user\/([^/!]+)$/.exec(path);
+    if (userMatch) {
+      const m = userMatch;
+      if (decodeURIComponent(m[1] ?? '') !== this.ctx.site.nickname) {
+        return err(404, { uri, uriDescription: 'User By Nickname', endpointType: 'User' });
+      }
+      if (method !== 'GET') return err(405, { uri });
+      return this.user(uri, 'User', 'User By Nickname', caller);
+    }
+    const nodeMatch = /^\/api\/v2\/node\/([A-Za-z0-9]+)(!children|!parents|!parent)?$/.exec(path);
+    if (nodeMatch) {
+      const m = nodeMatch;
+      const node = this.visibleNode(caller, m[1] ?? '');
+      const suffix = m[2] ?? '';
+      if (!node) return err(404, { uri, uriDescription: 'Node with the given id.', endpointType: 'Node' });
+      if (suffix === '!children') {
+        if (method === 'GET') return this.children(caller, node, req);
+        if (method === 'POST') return this.createNode(node, req);
+        return err(405, { uri });
+      }
+      if (suffix === '!parents' && method === 'GET') return this.parents(caller, node, req);
+      if (suffix === '!parent' && method === 'GET') {
+        const parent = node.parent_id ? this.ctx.state.node(node.parent_id) : undefined;
+        if (!parent) return err(404, { uri });
+        return this.nodeResult(caller, parent, uri, 'Node', 'Parent node of the given node.', 'ParentNode');
+      }
+      if (suffix !== '') return err(405, { uri });
+      if (method === 'GET') return this.nodeResult(caller, node, uri);
+      if (method === 'PATCH') return this.patchNode(caller, node, req);
+      if (method === 'DELETE') return this.deleteNode(node, uri);
+      return err(405, { uri });
+    }
+    const albumMatch = /^\/api\/v2\/album\/([A-Za-z0-9]+)(!images|!moveimages)?$/.exec(path);
+    if (albumMatch) {
+      const m = albumMatch;
+      const node = this.ctx.state.nodeByAlbumKey(m[1] ?? '');
+      const visible = node && this.visibleNode(caller, node.node_id);
+      if (!visible) return err(404, { uri, uriDescription: 'Album by key', endpointType: 'Album' });
+      const suffix = m[2] ?? '';
+      if (suffix === '!images') {
+        if (method === 'GET') return this.albumImages(visible, req);
+        return err(405, { uri });
+      }
+      if (suffix === '!moveimages') {
+        if (method === 'POST') return this.moveImages(caller, visible, req);
+        return err(405, { uri });
+      }
+      if (method === 'GET') return this.albumResult(caller, visible, uri);
+      if (method === 'PATCH') return this.patchAlbum(caller, visible, req);
+      if (method === 'DELETE') return this.deleteNode(visible, uri);
+      return err(405, { uri });
+    }
+    const albumImageMatch = /^\/api\/v2\/album\/([A-Za-z0-9]+)\/image\/([A-Za-z0-9]+)-(\d+)$/.exec(path);
+    if (albumImageMatch) {
+      const m = albumImageMatch;
+      const img = this.ctx.state.image(m[2] ?? '');
+      const endpoint = {
+        uri,
+        locator: 'AlbumImage',
+        locatorType: 'Object' as const,
+        uriDescription: 'Image from album',
+        endpointType: 'AlbumImage',
+      };
+      if (!img || img.album_key !== m[1]) return err(404, endpoint);
+      if (String(img.serial) !== m[3])
+        return {
+          kind: 'redirect',
+          location: `/api/v2/album/${img.album_key}/image/${img.image_key}-${img.serial}`,
+        };
+      if (method === 'GET') {
+        const node = this.ctx.state.nodeByAlbumKey(img.album_key);
+        return {
+          kind: 'data',
+          status: 200,
+          endpoint,
+          payload: albumImageView(
+            this.ctx.site,
+            img,
+            node ? urlPath(this.ctx.state.ancestry(node.node_id)) : '',
+          ),
+          methods: ['GET', 'DELETE'],
+        };
+      }
+      if (method === 'DELETE') {
+        this.removeImage(img.image_key, img.album_key);
+        return { kind: 'data', status: 200, endpoint, methods: ['DELETE'] };
+      }
+      return err(405, endpoint);
+    }
+    const imageMatch = /^\/api\/v2\/image\/([A-Za-z0-9]+)(?:-(\d+))?(!metadata)?$/.exec(path);
+    if (imageMatch) {
+      const m = imageMatch;
+      const img = this.ctx.state.image(m[1] ?? '');
+      const isMeta = m[3] === '!metadata';
+      const endpoint: Endpoint = isMeta
+        ? {
+            uri,
+            locator: 'ImageMetadata',
+            locatorType: 'Object',
+            uriDescription: 'Metadata for image',
+            endpointType: 'ImageMetadata',
+          }
+        : {
+            uri,
+            locator: 'Image',
+            locatorType: 'Object',
+            uriDescription: 'Image by key',
+            endpointType: 'Image',
+            docUri: 'https://api.smugmug.com/api/v2/doc/reference/image.html',
+          };
+      const albumNode = img ? this.ctx.state.nodeByAlbumKey(img.album_key) : undefined;
+      if (!img || !albumNode || !this.visibleNode(caller, albumNode.node_id)) return err(404, endpoint);
+      if (!isMeta && m[2] !== String(img.serial)) {
+        const q = query.toString();
+        return {
+          kind: 'redirect',
+          location: `/api/v2/image/${img.image_key}-${img.serial}${q ? `?${q}` : ''}`,
+        };
+      }
+      if (method === 'GET') {
+        const payload = isMeta
+          ? imageMetadataView(img)
+          : this.publicImage(
+              caller,
+              imageView(this.ctx.site, img, urlPath(this.ctx.state.ancestry(albumNode.node_id))),
+            );
+        return { kind: 'data', status: 200, endpoint, payload, methods: ['GET'] };
+      }
+      if (method === 'DELETE' && !isMeta) {
+        this.removeImage(img.image_key, img.album_key);
+        return { kind: 'data', status: 200, endpoint, methods: ['DELETE'] };
+      }
+      return err(405, endpoint);
+    }
+    return err(404, { uri });
+  }
+
+  private publicImage(caller: Caller, view: Record<string, unknown>): Record<string, unknown> {
+    if (caller.level === 'Full') return view;
+    const { ArchivedUri, ArchivedSize, ArchivedMD5, ...rest } = view;
+    void ArchivedUri;
+    void ArchivedSize;
+    void ArchivedMD5;
+    return rest;
+  }
+
+  /** A node the caller may see: the owner sees everything, the public only what is not Private. */
+  private visibleNode(caller: Caller, id: string): NodeRow | undefined {
+    const node = this.ctx.state.node(id);
+    if (!node || caller.level === 'Full') return node;
+    return effectivePrivacy(this.ctx.state.ancestry(id)) === 'Private' ? undefined : node;
+  }
+
+  private user(uri: string, endpointType: string, description: string, caller: Caller): ApiResult {
+    const root = this.ctx.state.root();
+    return {
+      kind: 'data',
+      status: 200,
+      endpoint: {
+        uri,
+        locator: 'User',
+        locatorType: 'Object',
+        uriDescription: description,
+        endpointType,
+        ...(endpointType === 'User'
+          ? { docUri: 'https://api.smugmug.com/api/v2/doc/reference/user.html' }
+          : {}),
+      },
+      payload: userView(
+        this.ctx.site,
+        root.node_id,
+        caller.level,
+        this.ctx.state.totalImages(),
+        this.ctx.sourcePlan ? 'Source' : 'Power',
+      ),
+      methods: ['GET'],
+    };
+  }
+
+  private nodeJson(caller: Caller, node: NodeRow, withSortIndex: boolean) {
+    const chain = this.ctx.state.ancestry(node.node_id);
+    const hasChildren =
+      node.type === 'Album'
+        ? this.ctx.state.imageCount(node.album_key ?? '') > 0
+        : this.ctx.state.childCount(node.node_id) > 0;
+    return nodeView(this.ctx.site, node, chain, hasChildren, caller.level, withSortIndex);
+  }
+
+  private nodeResult(
+    caller: Caller,
+    node: NodeRow,
+    uri: string,
+    locator = 'Node',
+    description = 'Node with the given id.',
+    endpointType = 'Node',
+    status = 200,
+  ): ApiResult {
+    return {
+      kind: 'data',
+      status,
+      endpoint: { uri, locator, locatorType: 'Object', uriDescription: description, endpointType },
+      payload: this.nodeJson(caller, node, false),
+      methods: node.parent_id ? ['GET', 'PATCH', 'DELETE'] : ['GET', 'PATCH'],
+      ...(status === 201 ? { parameters: { POST: nodePostParameters.POST } } : {}),
+    };
+  }
+
+  private children(caller: Caller, node: NodeRow, req: ApiRequest): ApiResult {
+    const uri = echoUri(req.path, req.query);
+    const endpoint: Endpoint = {
+      uri,
+      locator: 'Node',
+      locatorType: 'Objects',
+      uriDescription: 'Child nodes of the given node.',
+      endpointType: 'ChildNodes',
+    };
+    if (node.type !== 'Folder') return err(404, endpoint);
+    const paging = pageArgs(this.ctx, req.query);
+    if (!paging) return err(400, endpoint);
+    const typeParam = req.query.get('Type') ?? 'All';
+    const types = typeParam === 'All' ? null : typeParam.split(/[ ,]+/).filter(Boolean);
+    if (types?.some((t) => !['Folder', 'Album', 'Page', 'System Album', 'System Page'].includes(t)))
+      return err(400, endpoint);
+    const sortMethod = req.query.get('SortMethod') ?? 'Organizer';
+    const column = {
+      Organizer: 'sort_index',
+      Name: 'name',
+      DateAdded: 'date_added',
+      DateModified: 'date_modified',
+    }[sortMethod];
+    const direction = req.query.get('SortDirection') ?? 'Ascending';
+    if (!column || !['Ascending', 'Descending'].includes(direction)) return err(400, endpoint);
+    const order = `${column} ${direction === 'Descending' ? 'DESC' : 'ASC'}, sort_index ASC`;
+    let { total, rows } = this.ctx.state.children(node.node_id, types, order, paging.start, paging.count);
+    if (caller.level !== 'Full') {
+      rows = rows.filter((r) => r.privacy !== 'Private');
+      total = rows.length;
+    }
+    const items = rows.map((r) => this.nodeJson(caller, r, true));
+    const result: ApiResult = {
+      kind: 'data',
+      status: 200,
+      endpoint,
+      pages: pages(req.path, carried(req.query), total, paging.start, paging.count, items.length),
+      methods: ['GET', 'POST'],
+      parameters: { GET: childrenGetParameters, POST: nodePostParameters.POST },
+    };
+    // An empty list comes back without its locator key, as the real service does.
+    if (items.length > 0) result.payload = items;
+    return result;
+  }
+
+  private parents(caller: Caller, node: NodeRow, req: ApiRequest): ApiResult {
+    const uri = echoUri(req.path, req.query);
+    const paging = pageArgs(this.ctx, req.query);
+    const endpoint: Endpoint = {
+      uri,
+      locator: 'Node',
+      locatorType: 'Objects',
+      uriDescription: 'Hierarchy of nodes from the given node (inclusive) to the root node.',
+      endpointType: 'ParentNodes',
+    };
+    if (!paging) return err(400, endpoint);
+    const chain = this.ctx.state.ancestry(node.node_id);
+    const slice = chain.slice(paging.start - 1, paging.start - 1 + paging.count);
+    return {
+      kind: 'data',
+      status: 200,
+      endpoint,
+      payload: slice.map((n) => this.nodeJson(caller, n, true)),
+      pages: pages(req.path, carried(req.query), chain.length, paging.start, paging.count, slice.length),
+      methods: ['GET'],
+    };
+  }
+
+  private createNode(parent: NodeRow, req: ApiRequest): ApiResult {
+    const uri = echoUri(req.path, req.query);
+    const endpoint: Endpoint = {
+      uri,
+      locator: 'Node',
+      locatorType: 'Objects',
+      uriDescription: 'Child nodes of the given node.',
+      endpointType: 'ChildNodes',
+    };
+    const b = req.body;
+    const type = (str(b.Type) ?? 'Folder') as NodeType;
+    const name = str(b.Name);
+    const privacy = (str(b.Privacy) ?? 'Unlisted') as Privacy;
+    if (parent.type !== 'Folder') return err(400, endpoint);
+    if (!['Folder', 'Album', 'Page'].includes(type)) return err(400, endpoint);
+    if (name === undefined || name.length < 1 || [...name].length > 254) return err(400, endpoint);
+    if (!PRIVACY.has(privacy)) return err(400, endpoint);
+    const description = str(b.Description) ?? '';
+    if (description.length > 65535) return err(400, endpoint);
+    const sortDirection = str(b.SortDirection) ?? 'Descending';
+    if (!['Ascending', 'Descending'].includes(sortDirection)) return err(400, endpoint);
+    const sortMethod = NODE_SORT.get((str(b.SortMethod) ?? 'DateModified').toLowerCase());
+    if (!sortMethod) return err(400, endpoint);
+    const autoRename = bool(b.AutoRename) ?? false;
+    if (type === 'Folder' && this.ctx.state.folderDepth(parent.node_id) + 1 > this.ctx.limits.folderDepth) {
+      return err(400, endpoint);
+    }
+    let urlName = str(b.UrlName);
+    if (urlName !== undefined && !URL_NAME_PATTERN.test(urlName)) return err(400, endpoint);
+    urlName ??= generateUrlName(name);
+    if (this.ctx.state.siblingWithUrlName(parent.node_id, urlName)) {
+      if (!autoRename && str(b.UrlName) !== undefined) return err(409, endpoint);
+      let n = 2;
+      while (this.ctx.state.siblingWithUrlName(parent.node_id, withSuffix(urlName, n))) n++;
+      urlName = withSuffix(urlName, n);
+    }
+    const keywords = Array.isArray(b.Keywords)
+      ? (b.Keywords as unknown[]).map(String).join('; ')
+      : (str(b.Keywords) ?? '');
+    const now = this.ctx.now();
+    const row = this.ctx.state.transaction(() => {
+      const inserted = this.ctx.state.insertNode({
+        parent_id: parent.node_id,
+        type,
+        name,
+        url_name: urlName,
+        description,
+        keywords,
+        privacy,
+        sort_method: sortMethod,
+        sort_direction: sortDirection,
+        album_sort_method: 'Position',
+        album_sort_direction: 'Ascending',
+        date_added: now,
+        date_modified: now,
+        images_last_updated: now,
+        last_updated: now,
+      });
+      this.ctx.state.touchAncestry(parent.node_id, now);
+      return inserted;
+    });
+    const nodeUri = `/api/v2/node/${row.node_id}`;
+    return this.nodeResult(
+      { level: 'Full', permissions: 'Modify', rateKey: '' },
+      row,
+      nodeUri,
+      'Node',
+      'Node with the given id.',
+      'Node',
+      201,
+    );
+  }
+
+  private applyNameFields(
+    node: NodeRow,
+    b: Record<string, unknown>,
+    endpoint: Endpoint,
+  ): Partial<NodeRow> | ApiResult {
+    const fields: Partial<NodeRow> = {};
+    if (b.Name !== undefined) {
+      const name = str(b.Name);
+      if (name === undefined || name.length < 1 || [...name].length > 254) return err(400, endpoint);
+      fields.name = name;
+    }
+    if (b.UrlName !== undefined) {
+      const urlName = str(b.UrlName);
+      if (urlName === undefined || !URL_NAME_PATTERN.test(urlName)) return err(400, endpoint);
+      if (node.parent_id && this.ctx.state.siblingWithUrlName(node.parent_id, urlName, node.node_id))
+        return err(409, endpoint);
+      fields.url_name = urlName;
+    }
+    if (b.Privacy !== undefined) {
+      const privacy = str(b.Privacy);
+      if (!privacy || !PRIVACY.has(privacy)) return err(400, endpoint);
+      fields.privacy = privacy as Privacy;
+    }
+    if (b.Description !== undefined) {
+      const description = str(b.Description);
+      if (description === undefined || description.length > 65535) return err(400, endpoint);
+      fields.description = description;
+    }
+    if (b.Keywords !== undefined) {
+      fields.keywords = Array.isArray(b.Keywords)
+        ? (b.Keywords as unknown[]).map(String).join('; ')
+        : (str(b.Keywords) ?? '');
+    }
+    return fields;
+  }
+
+  private patchNode(caller: Caller, node: NodeRow, req: ApiRequest): ApiResult {
+    const uri = echoUri(req.path, req.query);
+    const endpoint: Endpoint = {
+      uri,
+      locator: 'Node',
+      locatorType: 'Object',
+      uriDescription: 'Node with the given id.',
+      endpointType: 'Node',
+    };
+    if (!node.parent_id && (req.body.Name !== undefined || req.body.UrlName !== undefined))
+      return err(400, endpoint);
+    const fields = this.applyNameFields(node, req.body, endpoint);
+    if ('kind' in fields) return fields as ApiResult;
+    const f = fields as Partial<NodeRow>;
+    if (req.body.SortMethod !== undefined) {
+      const s = NODE_SORT.get(String(req.body.SortMethod).toLowerCase());
+      if (!s) return err(400, endpoint);
+      f.sort_method = s;
+    }
+    if (req.body.SortDirection !== undefined) {
+      const d = str(req.body.SortDirection);
+      if (d !== 'Ascending' && d !== 'Descending') return err(400, endpoint);
+      f.sort_direction = d;
+    }
+    this.commitPatch(node, f);
+    const updated = this.ctx.state.node(node.node_id) as NodeRow;
+    return this.nodeResult(caller, updated, uri);
+  }
+
+  private commitPatch(node: NodeRow, fields: Partial<NodeRow>): void {
+    const now = this.ctx.now();
+    this.ctx.state.transaction(() => {
+      this.ctx.state.updateNode(node.node_id, { ...fields, last_updated: now });
+      this.ctx.state.touchAncestry(node.node_id, now);
+    });
+  }
+
+  private patchAlbum(caller: Caller, node: NodeRow, req: ApiRequest): ApiResult {
+    const uri = echoUri(req.path, req.query);
+    const endpoint: Endpoint = {
+      uri,
+      locator: 'Album',
+      locatorType: 'Object',
+      uriDescription: 'Album by key',
+      endpointType: 'Album',
+    };
+    const fields = this.applyNameFields(node, req.body, endpoint);
+    if ('kind' in fields) return fields as ApiResult;
+    const f = fields as Partial<NodeRow>;
+    if (req.body.SortMethod !== undefined) {
+      const s = ALBUM_SORT.get(String(req.body.SortMethod).toLowerCase());
+      if (!s) return err(400, endpoint);
+      f.album_sort_method = s;
+    }
+    if (req.body.SortDirection !== undefined) {
+      const d = str(req.body.SortDirection);
+      if (d !== 'Ascending' && d !== 'Descending') return err(400, endpoint);
+      f.album_sort_direction = d;
+    }
+    this.commitPatch(node, f);
+    return this.albumResult(caller, this.ctx.state.node(node.node_id) as NodeRow, uri);
+  }
+
+  private deleteNode(node: NodeRow, uri: string): ApiResult {
+    const endpoint: Endpoint =
+      node.type === 'Album' && uri.startsWith('/api/v2/album/')
+        ? {
+            uri,
+            locator: 'Album',
+            locatorType: 'Object',
+            uriDescription: 'Album by key',
+            endpointType: 'Album',
+          }
+        : {
+            uri,
+            locator: 'Node',
+            locatorType: 'Object',
+            uriDescription: 'Node with the given id.',
+            endpointType: 'Node',
+          };
+    if (!node.parent_id) return err(400, endpoint);
+    const blobs = this.ctx.state.transaction(() => {
+      const removed = this.ctx.state.deleteNodeTree(node.node_id);
+      this.ctx.state.touchAncestry(node.parent_id as string, this.ctx.now());
+      return removed;
+    });
+    this.dropBlobs(blobs);
+    return { kind: 'data', status: 200, endpoint, methods: ['DELETE'] };
+  }
+
+  private removeImage(imageKey: string, albumKey: string): void {
+    const img = this.ctx.state.image(imageKey);
+    if (!img) return;
+    const node = this.ctx.state.nodeByAlbumKey(albumKey);
+    this.ctx.state.transaction(() => {
+      this.ctx.state.deleteImage(imageKey);
+      if (node) {
+        const now = this.ctx.now();
+        this.ctx.state.updateNode(node.node_id, { images_last_updated: now, last_updated: now });
+        this.ctx.state.touchAncestry(node.node_id, now);
+      }
+    });
+    this.dropBlobs([img.blob]);
+  }
+
+  private dropBlobs(blobs: string[]): void {
+    for (const blob of blobs) {
+      if (!this.ctx.state.blobInUse(blob)) unlink(join(this.ctx.blobDir, blob)).catch(() => {});
+    }
+  }
+
+  private albumResult(caller: Caller, node: NodeRow, uri: string): ApiResult {
+    const count = this.ctx.state.imageCount(node.album_key ?? '');
+    const sizes = this.ctx.state.db
+      .prepare('SELECT COALESCE(SUM(archived_size), 0) AS o FROM images WHERE album_key = ?')
+      .get(node.album_key) as { o: number };
+    return {
+      kind: 'data',
+      status: 200,
+      endpoint: {
+        uri,
+        locator: 'Album',
+        locatorType: 'Object',
+        uriDescription: 'Album by key',
+        endpointType: 'Album',
+        docUri: 'https://api.smugmug.com/api/v2/doc/reference/album.html',
+      },
+      payload: albumView(
+        this.ctx.site,
+        node,
+        this.ctx.state.ancestry(node.node_id),
+        count,
+        { original: sizes.o, total: sizes.o },
+        caller.level,
+      ),
+      methods: ['GET', 'PATCH', 'DELETE'],
+    };
+  }
+
+  private albumImages(node: NodeRow, req: ApiRequest): ApiResult {
+    const uri = echoUri(req.path, req.query);
+    const endpoint: Endpoint = {
+      uri,
+      locator: 'AlbumImage',
+      locatorType: 'Objects',
+      uriDescription: 'Images from album',
+      endpointType: 'AlbumImages',
+    };
+    const paging = pageArgs(this.ctx, req.query);
+    if (!paging) return err(400, endpoint);
+    const rawNames = req.query.get('FileNames');
+    const fileNames = rawNames === null || rawNames === '' ? null : rawNames.split(',').map(decodePart);
+    const { total, rows } = this.ctx.state.albumImages(
+      node.album_key ?? '',
+      fileNames,
+      paging.start,
+      paging.count,
+    );
+    const path = urlPath(this.ctx.state.ancestry(node.node_id));
+    const items = rows.map((r) => albumImageView(this.ctx.site, r, path));
+    const result: ApiResult = {
+      kind: 'data',
+      status: 200,
+      endpoint,
+      pages: pages(req.path, carried(req.query), total, paging.start, paging.count, items.length),
+      methods: ['GET'],
+      parameters: { GET: albumImagesGetParameters },
+    };
+    if (items.length > 0) result.payload = items;
+    return result;
+  }
+
+  private moveImages(caller: Caller, target: NodeRow, req: ApiRequest): ApiResult {
+    const uri = echoUri(req.path, req.query);
+    const endpoint: Endpoint = {
+      uri,
+      locator: 'AlbumImage',
+      locatorType: 'Objects',
+      uriDescription: 'Move images into album',
+      endpointType: 'MoveAlbumImages',
+    };
+    const raw = req.body.MoveUris;
+    const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : null;
+    if (!list || list.length === 0) return err(400, endpoint);
+    const parsed = list.map((u) =>
+      /^\/api\/v2\/album\/([A-Za-z0-9]+)\/image\/([A-Za-z0-9]+)-(\d+)$/.exec(u.trim()),
+    );
+    if (parsed.some((p) => p === null)) return err(400, endpoint);
+    const targetKey = target.album_key as string;
+    const now = this.ctx.now();
+    const moved: string[] = [];
+    const incoming = parsed.filter((p) => p?.[1] !== targetKey).length;
+    if (this.ctx.state.imageCount(targetKey) + incoming > this.ctx.limits.albumImages)
+      return err(400, endpoint);
+    this.ctx.state.transaction(() => {
+      for (const p of parsed) {
+        const img = this.ctx.state.image(p?.[2] ?? '');
+        // Moves of images that are still processing are silently ignored, as on the real service.
+        if (!img || img.album_key !== p?.[1] || img.processing_until > now) continue;
+        if (img.album_key === targetKey) {
+          moved.push(img.image_key);
+          continue;
+        }
+        const source = this.ctx.state.nodeByAlbumKey(img.album_key);
+        this.ctx.state.updateImage(img.image_key, {
+          album_key: targetKey,
+          position: this.ctx.state.nextPosition(targetKey),
+          last_updated: now,
+        });
+        if (source) {
+          this.ctx.state.updateNode(source.node_id, { images_last_updated: now, last_updated: now });
+          this.ctx.state.touchAncestry(source.node_id, now);
+        }
+        moved.push(img.image_key);
+      }
+      this.ctx.state.updateNode(target.node_id, { images_last_updated: now, last_updated: now });
+      this.ctx.state.touchAncestry(target.node_id, now);
+    });
+    const path = urlPath(this.ctx.state.ancestry(target.node_id));
+    const items = moved
+      .map((k) => this.ctx.state.image(k))
+      .filter((i) => i !== undefined)
+      .map((i) => albumImageView(this.ctx.site, i, path));
+    void caller;
+    return { kind: 'data', status: 200, endpoint, payload: items, methods: ['POST'] };
+  }
+}
+
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+const childrenGetParameters = [
+  {
+    Default: 'All',
+    MAX_COUNT: 'ALL',
+    MIN_COUNT: 1,
+    Name: 'Type',
+    OPTIONS: ['All', 'Folder', 'Album', 'Page', 'System Album'],
+    ReadOnly: false,
+    Required: false,
+    Type: 'Select',
+  },
+  {
+    Default: 'Organizer',
+    MAX_COUNT: 1,
+    MIN_COUNT: 1,
+    Name: 'SortMethod',
+    OPTIONS: ['DateAdded', 'DateModified', 'Name', 'Organizer'],
+    ReadOnly: false,
+    Required: false,
+    Type: 'Select',
+  },
+  {
+    Default: 'Ascending',
+    MAX_COUNT: 1,
+    MIN_COUNT: 1,
+    Name: 'SortDirection',
+    OPTIONS: ['Ascending', 'Descending'],
+    ReadOnly: false,
+    Required: false,
+    Type: 'Select',
+  },
+];
+
+const albumImagesGetParameters = [
+  {
+    Default: '',
+    Description:
+      'A list of filenames (percent-encoded and comma-separated); if used, an image will only be included in the result set if its file name is in the list',
+    MAX_CHARS: 'INFINITY',
+    MIN_CHARS: 0,
+    Name: 'FileNames',
+    ReadOnly: false,
+    Required: false,
+    Type: 'Varchar',
+  },
+];
+
+/** Renders an ApiResult as the JSON envelope, applying verbosity, filters and expansions. */
+export function render(
+  result: Exclude<ApiResult, { kind: 'redirect' }>,
+  shaping: Shaping,
+  method: string,
+  expand: (uri: string) => Record<string, unknown> | null,
+): Record<string, unknown> {
+  if (result.kind === 'error') {
+    return errorBody(result.status, result.endpoint, result.message);
+  }
+  const body: Record<string, unknown> = {};
+  if (shaping.verbosity >= 2) {
+    body.Request = { Version: 'v2', Method: method, Uri: result.endpoint.uri };
+    const options: Record<string, unknown> = { Methods: result.methods, MediaTypes: MEDIA_TYPES };
+    if (result.parameters) {
+      options.ParameterDescription = nodePostParameters.ParameterDescription;
+      options.Parameters = result.parameters;
+    }
+    body.Options = options;
+  }
+  const response = responseBlock(result.endpoint);
+  if (result.pages) response.Pages = result.pages;
+  const expansions: Record<string, unknown> = {};
+  const shapeOne = (obj: Record<string, unknown>) => {
+    for (const name of shaping.expand) {
+      const first = name.split('.')[0] ?? '';
+      const ref = (obj.Uris as Record<string, { Uri: string }> | undefined)?.[first];
+      if (!ref) continue;
+      const expanded = expand(ref.Uri);
+      if (expanded) expansions[ref.Uri] = expanded;
+    }
+    return shapeObject(obj, shaping);
+  };
+  if (result.payload !== undefined && result.endpoint.locator) {
+    response[result.endpoint.locator] = Array.isArray(result.payload)
+      ? result.payload.map(shapeOne)
+      : shapeOne(result.payload);
+  }
+  if (shaping.verbosity >= 2) response.Timing = { Total: { time: 0.001, cycles: 1, objects: 0 } };
+  body.Response = response;
+  body.Code = result.status;
+  body.Message = statusMessage(result.status);
+  if (Object.keys(expansions).length > 0) body.Expansions = expansions;
+  return body;
+}
