@@ -1,5 +1,5 @@
 // The `safelight` command.
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { FaultSpecError, parseFaultSpec } from './sandbox/faults.ts';
 import { startSandbox } from './sandbox/server.ts';
@@ -68,7 +68,11 @@ program
         sourcePlan: opts.sourcePlan ?? false,
       });
       const ready = JSON.stringify(sandbox.info);
-      if (opts.readyFile) writeFileSync(opts.readyFile, `${ready}\n`, { mode: 0o600 });
+      if (opts.readyFile) {
+        // The ready file carries the account's secrets: owner only, even if it existed before.
+        writeFileSync(opts.readyFile, `${ready}\n`, { mode: 0o600 });
+        chmodSync(opts.readyFile, 0o600);
+      }
       process.stdout.write(`${ready}\n`);
       const stop = () => {
         sandbox.close().then(
