@@ -186,7 +186,7 @@ export class Api {
         return err(405, { uri });
       }
       if (suffix === '!moveimages') {
-        if (method === 'POST') return this.moveImages(caller, visible, req);
+        if (method === 'POST') return this.moveImages(visible, req);
         return err(405, { uri });
       }
       if (method === 'GET') return this.albumResult(caller, visible, uri);
@@ -279,13 +279,12 @@ export class Api {
     return err(404, { uri });
   }
 
+  /** Callers without owner access do not see where the original is archived. */
   private publicImage(caller: Caller, view: Record<string, unknown>): Record<string, unknown> {
     if (caller.level === 'Full') return view;
-    const { ArchivedUri, ArchivedSize, ArchivedMD5, ...rest } = view;
-    void ArchivedUri;
-    void ArchivedSize;
-    void ArchivedMD5;
-    return rest;
+    const visible = { ...view };
+    for (const key of ['ArchivedUri', 'ArchivedSize', 'ArchivedMD5']) delete visible[key];
+    return visible;
   }
 
   /** A node the caller may see: the owner sees everything, the public only what is not Private. */
@@ -698,7 +697,7 @@ export class Api {
     return result;
   }
 
-  private moveImages(caller: Caller, target: NodeRow, req: ApiRequest): ApiResult {
+  private moveImages(target: NodeRow, req: ApiRequest): ApiResult {
     const uri = echoUri(req.path, req.query);
     const endpoint: Endpoint = {
       uri,
@@ -749,7 +748,6 @@ export class Api {
       .map((k) => this.ctx.state.image(k))
       .filter((i) => i !== undefined)
       .map((i) => albumImageView(this.ctx.site, i, path));
-    void caller;
     return { kind: 'data', status: 200, endpoint, payload: items, methods: ['POST'] };
   }
 }

@@ -244,11 +244,7 @@ export function nodeView(
 ): Record<string, unknown> {
   const isRoot = node.parent_id === null;
   const path = isRoot ? '/' : urlPath(chain);
-  const webUri = isRoot
-    ? site.webBase
-    : node.type === 'Album'
-      ? `${site.webBase}${path}`
-      : `${site.webBase}${path}`;
+  const webUri = isRoot ? site.webBase : `${site.webBase}${path}`;
   const formatted = {
     Name: { html: html(node.name) },
     Description: { html: html(node.description), text: node.description },
