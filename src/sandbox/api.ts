@@ -84,6 +84,8 @@ function carried(query: URLSearchParams): URLSearchParams {
   const q = new URLSearchParams(query);
   q.delete('start');
   q.delete('count');
+  // Recorded page links leave out _expand (album_images_with_album_expansion_response.json).
+  q.delete('_expand');
   return q;
 }
 
@@ -145,7 +147,7 @@ export class Api {
     const userMatch = /^\/api\/v2\/user\/([^/!]+)$/.exec(path);
     if (userMatch) {
       const m = userMatch;
-      if (decodeURIComponent(m[1] ?? '') !== this.ctx.site.nickname) {
+      if (decodePart(m[1] ?? '') !== this.ctx.site.nickname) {
         return err(404, { uri, uriDescription: 'User By Nickname', endpointType: 'User' });
       }
       if (method !== 'GET') return err(405, { uri });
@@ -227,7 +229,7 @@ export class Api {
       }
       if (method === 'DELETE') {
         this.removeImage(img.image_key, img.album_key);
-        return { kind: 'data', status: 200, endpoint, methods: ['DELETE'] };
+        return { kind: 'data', status: 200, endpoint, methods: ['DELETE'], parameters: { DELETE: [] } };
       }
       return err(405, endpoint);
     }
@@ -338,13 +340,19 @@ export class Api {
     endpointType = 'Node',
     status = 200,
   ): ApiResult {
+    const payload = this.nodeJson(caller, node, false);
+    // A creation answer lists the POST parameters with the new node's Value for each field it has.
+    const withValues = () =>
+      nodePostParameters.POST.map((p) =>
+        Object.hasOwn(payload, p.Name) ? { ...p, Value: payload[p.Name] } : p,
+      );
     return {
       kind: 'data',
       status,
       endpoint: { uri, locator, locatorType: 'Object', uriDescription: description, endpointType },
-      payload: this.nodeJson(caller, node, false),
-      methods: node.parent_id ? ['GET', 'PATCH', 'DELETE'] : ['GET', 'PATCH'],
-      ...(status === 201 ? { parameters: { POST: nodePostParameters.POST } } : {}),
+      payload,
+      methods: status === 201 ? ['POST'] : node.parent_id ? ['GET', 'PATCH', 'DELETE'] : ['GET', 'PATCH'],
+      ...(status === 201 ? { parameters: { POST: withValues() } } : {}),
     };
   }
 
@@ -818,11 +826,14 @@ export function render(
     return errorBody(result.status, result.endpoint, result.message);
   }
   const body: Record<string, unknown> = {};
+  // Recorded GET answers carry Request and Timing; recorded POST (201) and DELETE answers do not.
+  const described = shaping.verbosity >= 2 && method === 'GET';
   if (shaping.verbosity >= 2) {
-    body.Request = { Version: 'v2', Method: method, Uri: result.endpoint.uri };
+    if (described) body.Request = { Version: 'v2', Method: method, Uri: result.endpoint.uri };
     const options: Record<string, unknown> = { Methods: result.methods, MediaTypes: MEDIA_TYPES };
     if (result.parameters) {
-      options.ParameterDescription = nodePostParameters.ParameterDescription;
+      if (Object.values(result.parameters).some((list) => Array.isArray(list) && list.length > 0))
+        options.ParameterDescription = nodePostParameters.ParameterDescription;
       options.Parameters = result.parameters;
     }
     body.Options = options;
@@ -831,21 +842,26 @@ export function render(
   if (result.pages) response.Pages = result.pages;
   const expansions: Record<string, unknown> = {};
   const shapeOne = (obj: Record<string, unknown>) => {
+    let uris = obj.Uris as Record<string, { Uri: string; DocUri?: string }> | undefined;
     for (const name of shaping.expand) {
       const first = name.split('.')[0] ?? '';
-      const ref = (obj.Uris as Record<string, { Uri: string }> | undefined)?.[first];
+      const ref = uris?.[first];
       if (!ref) continue;
       const expanded = expand(ref.Uri);
-      if (expanded) expansions[ref.Uri] = expanded;
+      if (!expanded) continue;
+      expansions[ref.Uri] = expanded;
+      // An expanded link carries the DocUri of its target, as in the recorded expansions.
+      if (typeof expanded.DocUri === 'string')
+        uris = { ...uris, [first]: { ...ref, DocUri: expanded.DocUri } };
     }
-    return shapeObject(obj, shaping);
+    return shapeObject(uris === obj.Uris ? obj : { ...obj, Uris: uris }, shaping);
   };
   if (result.payload !== undefined && result.endpoint.locator) {
     response[result.endpoint.locator] = Array.isArray(result.payload)
       ? result.payload.map(shapeOne)
       : shapeOne(result.payload);
   }
-  if (shaping.verbosity >= 2) response.Timing = { Total: { time: 0.001, cycles: 1, objects: 0 } };
+  if (described) response.Timing = { Total: { time: 0.001, cycles: 1, objects: 0 } };
   body.Response = response;
   body.Code = result.status;
   body.Message = statusMessage(result.status);

@@ -101,13 +101,17 @@ export function authenticate(ctx: SandboxContext, input: AuthInput): AuthResult 
     token = row;
   }
 
+  // A used nonce is refused before the signature is looked at: a client that re-sends its
+  // Authorization header to a redirect target gets nonce_used (phpSmug #68), not signature_invalid.
+  const nonceKey = `${ctx.consumerKey}|${tokenValue ?? ''}|${oauth.get('oauth_nonce')}`;
+  if (ctx.seenNonce(nonceKey, timestamp, false)) return fail('oauth_problem=nonce_used');
+
   const base = signatureBaseString(input.method, input.url, collected.all);
   const expected = hmacSha1Signature(base, ctx.consumerSecret, token?.secret ?? '');
   if (!safeEqual(expected, oauth.get('oauth_signature') ?? ''))
     return fail('oauth_problem=signature_invalid');
 
   // A nonce counts only once the signature is good, so a forged request cannot burn one.
-  const nonceKey = `${ctx.consumerKey}|${tokenValue ?? ''}|${oauth.get('oauth_nonce')}`;
   if (ctx.seenNonce(nonceKey, timestamp)) return fail('oauth_problem=nonce_used');
 
   const permissions = (token?.permissions ?? 'Read') as Permission;

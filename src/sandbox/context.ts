@@ -52,7 +52,8 @@ export interface SandboxContext {
   rejectDuplicateNames: boolean;
   blobDir: string;
   stats: Stats;
-  seenNonce: (key: string, timestamp: number) => boolean;
+  /** Whether the nonce was used before; remembers it unless `remember` is false. */
+  seenNonce: (key: string, timestamp: number, remember?: boolean) => boolean;
   now: () => number;
 }
 

@@ -170,8 +170,10 @@ export class Faults {
         return { status: 429, retryAfter: burst.retryAfter };
       }
     }
-    if (this.forced[0] === '500' && this.takeForced(['500'])) return { status: 500 };
-    if (this.forced[0] === '503' && this.takeForced(['503'])) return { status: 503 };
+    // The first forced 500 or 503 in the queue, wherever it is: a 504commit or reset queued
+    // earlier waits for a write or an upload and must not hold these back.
+    const i = this.forced.findIndex((k) => k === '500' || k === '503');
+    if (i >= 0) return { status: this.forced.splice(i, 1)[0] === '500' ? 500 : 503 };
     if (this.random() < this.config.error500) return { status: 500 };
     if (this.random() < this.config.error503) return { status: 503 };
     return null;

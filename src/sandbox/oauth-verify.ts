@@ -36,7 +36,16 @@ export function decodeForm(text: string): Array<[string, string]> {
 }
 
 function formDecode(s: string): string {
-  return decodeURIComponent(s.replace(/\+/g, ' '));
+  return percentDecode(s.replace(/\+/g, ' '));
+}
+
+/** Percent-decodes, leaving text with a broken escape (`%`, `%E9`) as it came: bad input is a 401, never a crash. */
+function percentDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** Parses `Authorization: OAuth k="v", …` into pairs (values percent-decoded). */
@@ -48,8 +57,8 @@ export function parseAuthorizationHeader(header: string | undefined): Array<[str
   const re = /\s*([^=\s,]+)\s*=\s*"([^"]*)"\s*(?:,|$)/g;
   let match: RegExpExecArray | null = re.exec(m[1]);
   while (match !== null) {
-    const name = decodeURIComponent(match[1] ?? '');
-    if (name !== 'realm') pairs.push([name, decodeURIComponent(match[2] ?? '')]);
+    const name = percentDecode(match[1] ?? '');
+    if (name !== 'realm') pairs.push([name, percentDecode(match[2] ?? '')]);
     match = re.exec(m[1]);
   }
   return pairs;

@@ -9,7 +9,7 @@ import { Api, type ApiResult, render } from './api.ts';
 import { authenticate, rateKeyOf } from './auth.ts';
 import type { Caller, Exchange, Limits, SandboxContext, Stats } from './context.ts';
 import { dumpAccount } from './dump.ts';
-import { errorBody, shapingFrom, statusMessage } from './envelope.ts';
+import { errorBody, type Shaping, shapingFrom, statusMessage } from './envelope.ts';
 import { type FaultConfig, Faults, type ForcedFault, parseFaultSpec } from './faults.ts';
 import { BodyError, isLoopback, readBody, sendJson, sendText } from './http-util.ts';
 import { randomSecret } from './keys.ts';
@@ -144,6 +144,11 @@ function ensureAccount(state: AccountState, nickname: string, now: number) {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  // A bad fault spec must fail before anything is listening or written to disk.
+  const faults = new Faults();
+  const applyFaults = (f: Partial<FaultConfig> | string) =>
+    faults.set(typeof f === 'string' ? parseFaultSpec(f) : f);
+  if (options.faults) applyFaults(options.faults);
   const ephemeral = options.stateDir === undefined ? mkdtempSync(join(tmpdir(), 'safelight-sandbox-')) : null;
   const dir = options.stateDir ?? (ephemeral as string);
   const blobDir = join(dir, 'blobs');
@@ -153,14 +158,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const apiServer = createServer();
   const uploadServer = createServer();
-  const apiPort = await listen(apiServer, options.port ?? 0);
-  const uploadPort = await listen(uploadServer, options.uploadPort ?? 0);
+  let apiPort: number;
+  let uploadPort: number;
+  try {
+    apiPort = await listen(apiServer, options.port ?? 0);
+    uploadPort = await listen(uploadServer, options.uploadPort ?? 0);
+  } catch (e) {
+    // A port in use must not leave the other server listening and the process alive.
+    await Promise.all([closeServer(apiServer), closeServer(uploadServer)]);
+    state.close();
+    if (ephemeral) rmSync(ephemeral, { recursive: true, force: true });
+    throw e;
+  }
   const origin = `http://127.0.0.1:${apiPort}`;
-
-  const faults = new Faults();
-  const applyFaults = (f: Partial<FaultConfig> | string) =>
-    faults.set(typeof f === 'string' ? parseFaultSpec(f) : f);
-  if (options.faults) applyFaults(options.faults);
 
   const nonces = new Map<string, number>();
   const stats: Stats = {
@@ -188,14 +198,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rejectDuplicateNames: options.rejectDuplicateNames ?? false,
     blobDir,
     stats,
-    seenNonce(key, timestamp) {
+    seenNonce(key, timestamp, remember = true) {
       // Nonces only need remembering while their timestamp would still be accepted.
       if (nonces.size > 50_000) {
         const horizon = now() - ctx.limits.timestampSkewSeconds;
         for (const [k, ts] of nonces) if (ts < horizon) nonces.delete(k);
       }
       if (nonces.has(key)) return true;
-      nonces.set(key, timestamp);
+      if (remember) nonces.set(key, timestamp);
       return false;
     },
     now,
@@ -348,7 +358,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return reply(301, payload, { Location: location });
     }
     const willWrite = method !== 'GET' && method !== 'OPTIONS' && result.status < 300;
-    const rendered = render(result, shaping, method, (uri) => expand(auth.caller, uri));
+    const rendered = render(result, shaping, method, (uri) => expand(auth.caller, uri, shaping));
     if (willWrite && faults.timeoutAfterCommit()) {
       sendText(
         res,
@@ -362,7 +372,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     reply(result.status, rendered);
   }
 
-  function expand(caller: Caller, uri: string): Record<string, unknown> | null {
+  function expand(caller: Caller, uri: string, outer: Shaping): Record<string, unknown> | null {
     const target = new URL(uri, origin);
     const result: ApiResult = api.handle(caller, {
       method: 'GET',
@@ -371,8 +381,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       body: {},
     });
     if (result.kind !== 'data' || result.payload === undefined) return null;
-    const inner = render(result, { ...shapingFrom(new URLSearchParams()), verbosity: 1 }, 'GET', () => null);
-    return inner.Response as Record<string, unknown>;
+    // Expanded objects have the Uris form of the request they came with (full objects unless
+    // _verbosity=1 or _shorturis), and no Timing, as in the recorded expansions.
+    const inner = render(
+      result,
+      { ...shapingFrom(new URLSearchParams()), verbosity: outer.verbosity, shortUris: outer.shortUris },
+      'GET',
+      () => null,
+    );
+    const { Timing: _timing, ...response } = inner.Response as Record<string, unknown>;
+    return response;
   }
 
   async function control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

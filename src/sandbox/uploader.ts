@@ -39,7 +39,13 @@ function fileNameFrom(ex: Exchange): string {
     }
     return raw;
   }
-  const fromPath = decodeURIComponent(ex.url.pathname.replace(/^\/+/, ''));
+  const path = ex.url.pathname.replace(/^\/+/, '');
+  let fromPath = path;
+  try {
+    fromPath = decodeURIComponent(path);
+  } catch {
+    // A broken escape in the path names the file as sent.
+  }
   return fromPath !== '' ? fromPath : 'upload';
 }
 

@@ -111,7 +111,7 @@ export function userUris(nick: string, rootId: string, full: boolean): Record<st
     uris.UserUploadLimits = ref(
       `${u}!uploadlimits`,
       'UserUploadLimits',
-      'Object',
+      'List',
       "User's upload limits",
       'UserUploadLimits',
     );
@@ -214,13 +214,7 @@ function nodeUris(node: NodeRow, nick: string, full: boolean): Record<string, Ur
     'NodeCoverImage',
   );
   if (node.parent_id) {
-    uris.ParentNode = ref(
-      `/api/v2/node/${node.parent_id}`,
-      'Node',
-      'Object',
-      'Node with the given id.',
-      'Node',
-    );
+    uris.ParentNode = ref(`${n}!parent`, 'Node', 'Object', 'Parent node of the given node.', 'ParentNode');
   }
   uris.ParentNodes = ref(
     `${n}!parents`,
@@ -230,7 +224,7 @@ function nodeUris(node: NodeRow, nick: string, full: boolean): Record<string, Ur
     'ParentNodes',
   );
   uris.User = ref(`/api/v2/user/${nick}`, 'User', 'Object', userUriDescription, 'User');
-  if (full) uris.NodeGrants = ref(`${n}!grants`, 'Grant', 'Objects', 'Grants for the Node', 'NodeGrants');
+  if (full) uris.NodeGrants = ref(`${n}!grants`, 'Grant', 'Objects', 'Grants for this node.', 'NodeGrants');
   return uris;
 }
 
@@ -304,7 +298,13 @@ export function nodeView(
 
 export const albumUriDescription = 'Album by key';
 
-export function albumUris(node: NodeRow, nick: string, full: boolean): Record<string, UriRef> {
+/** `folderPath` is the UrlPath of the album's folder ('' for the root): the legacy Folder links use it. */
+export function albumUris(
+  node: NodeRow,
+  nick: string,
+  full: boolean,
+  folderPath = '',
+): Record<string, UriRef> {
   const key = node.album_key as string;
   const a = `/api/v2/album/${key}`;
   const uris: Record<string, UriRef> = {
@@ -325,14 +325,14 @@ export function albumUris(node: NodeRow, nick: string, full: boolean): Record<st
     ),
     User: ref(`/api/v2/user/${nick}`, 'User', 'Object', userUriDescription, 'User'),
     Folder: ref(
-      `/api/v2/folder/user/${nick}`,
+      `/api/v2/folder/user/${nick}${folderPath}`,
       'Folder',
       'Object',
       'A folder or legacy (sub)category by UrlPath',
       'Folder',
     ),
     ParentFolders: ref(
-      `/api/v2/folder/user/${nick}!parents`,
+      `/api/v2/folder/user/${nick}${folderPath}!parents`,
       'Folder',
       'Objects',
       'The sequence of parent folders, from the given folder to the root',
@@ -430,7 +430,7 @@ export function albumView(
     Title: node.name,
     Uri: `/api/v2/album/${node.album_key}`,
     UriDescription: albumUriDescription,
-    Uris: albumUris(node, site.nickname, level === 'Full'),
+    Uris: albumUris(node, site.nickname, level === 'Full', path.slice(0, path.lastIndexOf('/'))),
     UrlName: node.url_name,
     UrlPath: path,
     WebUri: `${site.webBase}${path}`,
@@ -762,7 +762,8 @@ export function imageMetadataView(img: ImageRow): Record<string, unknown> {
     Model: empty,
     DateTimeModified: iso(img.last_updated).slice(0, 19),
     DateTimeCreated: empty,
-    Duration: img.is_video ? 0 : null,
+    // A photo's Duration is "" in the recorded metadata (image_heic_converted_with_metadata_expansion_response.json).
+    Duration: img.is_video ? 0 : empty,
     Uri: `/api/v2/image/${img.image_key}-${img.serial}!metadata`,
     UriDescription: 'Metadata for image',
   };
