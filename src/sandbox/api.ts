@@ -121,6 +121,26 @@ const ALBUM_SORT = new Map([
   ['datetimeoriginal', 'Date Taken'],
 ]);
 
+/** SortMethod (synonyms normalised) and SortDirection of a PATCH body; null if either is invalid. */
+function sortFields(
+  body: Record<string, unknown>,
+  methods: Map<string, string>,
+  of: 'node' | 'album',
+): Partial<NodeRow> | null {
+  const out: Partial<NodeRow> = {};
+  if (body.SortMethod !== undefined) {
+    const method = methods.get(String(body.SortMethod).toLowerCase());
+    if (!method) return null;
+    out[of === 'node' ? 'sort_method' : 'album_sort_method'] = method;
+  }
+  if (body.SortDirection !== undefined) {
+    const direction = str(body.SortDirection);
+    if (direction !== 'Ascending' && direction !== 'Descending') return null;
+    out[of === 'node' ? 'sort_direction' : 'album_sort_direction'] = direction;
+  }
+  return out;
+}
+
 export class Api {
   private readonly ctx: SandboxContext;
 
@@ -546,18 +566,9 @@ export class Api {
       return err(400, endpoint);
     const fields = this.applyNameFields(node, req.body, endpoint);
     if ('kind' in fields) return fields as ApiResult;
-    const f = fields as Partial<NodeRow>;
-    if (req.body.SortMethod !== undefined) {
-      const s = NODE_SORT.get(String(req.body.SortMethod).toLowerCase());
-      if (!s) return err(400, endpoint);
-      f.sort_method = s;
-    }
-    if (req.body.SortDirection !== undefined) {
-      const d = str(req.body.SortDirection);
-      if (d !== 'Ascending' && d !== 'Descending') return err(400, endpoint);
-      f.sort_direction = d;
-    }
-    this.commitPatch(node, f);
+    const sort = sortFields(req.body, NODE_SORT, 'node');
+    if (!sort) return err(400, endpoint);
+    this.commitPatch(node, { ...(fields as Partial<NodeRow>), ...sort });
     const updated = this.ctx.state.node(node.node_id) as NodeRow;
     return this.nodeResult(caller, updated, uri);
   }
@@ -581,18 +592,9 @@ export class Api {
     };
     const fields = this.applyNameFields(node, req.body, endpoint);
     if ('kind' in fields) return fields as ApiResult;
-    const f = fields as Partial<NodeRow>;
-    if (req.body.SortMethod !== undefined) {
-      const s = ALBUM_SORT.get(String(req.body.SortMethod).toLowerCase());
-      if (!s) return err(400, endpoint);
-      f.album_sort_method = s;
-    }
-    if (req.body.SortDirection !== undefined) {
-      const d = str(req.body.SortDirection);
-      if (d !== 'Ascending' && d !== 'Descending') return err(400, endpoint);
-      f.album_sort_direction = d;
-    }
-    this.commitPatch(node, f);
+    const sort = sortFields(req.body, ALBUM_SORT, 'album');
+    if (!sort) return err(400, endpoint);
+    this.commitPatch(node, { ...(fields as Partial<NodeRow>), ...sort });
     return this.albumResult(caller, this.ctx.state.node(node.node_id) as NodeRow, uri);
   }
 

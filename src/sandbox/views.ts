@@ -568,49 +568,49 @@ function imageCommon(site: SiteInfo, img: ImageRow, albumPath: string) {
   };
 }
 
-function imageUris(img: ImageRow, nick: string): Record<string, UriRef> {
-  const k = `${img.image_key}-${img.serial}`;
-  const i = `/api/v2/image/${k}`;
+/** Size links use the key-serial; an album image's listing uses the bare key for the others. */
+function sizeLinks(sized: string, plain: string): Record<string, UriRef> {
   return {
     LargestImage: ref(
-      `${i}!largestimage`,
+      `${sized}!largestimage`,
       'LargestImage',
       'Object',
       'Largest size available for image',
       'LargestImage',
     ),
-    ImageSizes: ref(`${i}!sizes`, 'ImageSizes', 'Object', 'Sizes available for image', 'ImageSizes'),
+    ImageSizes: ref(`${sized}!sizes`, 'ImageSizes', 'Object', 'Sizes available for image', 'ImageSizes'),
     ImageSizeDetails: ref(
-      `${i}!sizedetails`,
+      `${sized}!sizedetails`,
       'ImageSizeDetails',
       'Object',
       'Detailed size information for image',
       'ImageSizeDetails',
     ),
     PointOfInterest: ref(
-      `${i}!pointofinterest`,
+      `${plain}!pointofinterest`,
       'PointOfInterest',
       'Object',
       'Point of interest for image',
       'PointOfInterest',
     ),
     PointOfInterestCrops: ref(
-      `${i}!poicrops`,
+      `${plain}!poicrops`,
       'PointOfInterestCrops',
       'List',
       'PointOfInterest Crops for image',
       'PointOfInterestCrops',
     ),
-    Regions: ref(`${i}!regions`, 'Region', 'Objects', 'Regions for image', 'Regions'),
-    ImageAlbum: ref(`/api/v2/album/${img.album_key}`, 'Album', 'Object', albumUriDescription, 'Album'),
-    ImageOwner: ref(`/api/v2/user/${nick}`, 'User', 'Object', userUriDescription, 'User'),
-    ImageAlbums: ref(`${i}!albums`, 'Album', 'Objects', 'Albums the image is included in', 'ImageAlbums'),
-    ImageDownload: ref(`${i}!download`, 'ImageDownload', 'Object', 'Download image', 'ImageDownload'),
-    ImageComments: ref(`${i}!comments`, 'Comment', 'Objects', 'Comments on image', 'ImageComments'),
-    ImageMetadata: ref(`${i}!metadata`, 'ImageMetadata', 'Object', 'Metadata for image', 'ImageMetadata'),
-    ImagePrices: ref(`${i}!prices`, 'CatalogSkuPrice', 'Objects', 'Purchasable Skus', 'ImagePrices'),
+    Regions: ref(`${plain}!regions`, 'Region', 'Objects', 'Regions for image', 'Regions'),
+  };
+}
+
+function detailLinks(base: string): Record<string, UriRef> {
+  return {
+    ImageComments: ref(`${base}!comments`, 'Comment', 'Objects', 'Comments on image', 'ImageComments'),
+    ImageMetadata: ref(`${base}!metadata`, 'ImageMetadata', 'Object', 'Metadata for image', 'ImageMetadata'),
+    ImagePrices: ref(`${base}!prices`, 'CatalogSkuPrice', 'Objects', 'Purchasable Skus', 'ImagePrices'),
     ImagePricelistExclusions: ref(
-      `${i}!pricelistexclusions`,
+      `${base}!pricelistexclusions`,
       'ImagePricelistExclusions',
       'Object',
       'Pricelist information for an image',
@@ -619,75 +619,25 @@ function imageUris(img: ImageRow, nick: string): Record<string, UriRef> {
   };
 }
 
+function imageUris(img: ImageRow, nick: string): Record<string, UriRef> {
+  const i = imageUri(img);
+  return {
+    ...sizeLinks(i, i),
+    ImageAlbum: ref(`/api/v2/album/${img.album_key}`, 'Album', 'Object', albumUriDescription, 'Album'),
+    ImageOwner: ref(`/api/v2/user/${nick}`, 'User', 'Object', userUriDescription, 'User'),
+    ImageAlbums: ref(`${i}!albums`, 'Album', 'Objects', 'Albums the image is included in', 'ImageAlbums'),
+    ImageDownload: ref(`${i}!download`, 'ImageDownload', 'Object', 'Download image', 'ImageDownload'),
+    ...detailLinks(i),
+  };
+}
+
 function albumImageUris(img: ImageRow): Record<string, UriRef> {
-  const k = `${img.image_key}-${img.serial}`;
-  const i = `/api/v2/image/${k}`;
+  const i = imageUri(img);
+  const plain = `/api/v2/image/${img.image_key}`;
   const ai = albumImageUri(img);
   return {
-    LargestImage: ref(
-      `${i}!largestimage`,
-      'LargestImage',
-      'Object',
-      'Largest size available for image',
-      'LargestImage',
-    ),
-    ImageSizes: ref(`${i}!sizes`, 'ImageSizes', 'Object', 'Sizes available for image', 'ImageSizes'),
-    ImageSizeDetails: ref(
-      `${i}!sizedetails`,
-      'ImageSizeDetails',
-      'Object',
-      'Detailed size information for image',
-      'ImageSizeDetails',
-    ),
-    PointOfInterest: ref(
-      `/api/v2/image/${img.image_key}!pointofinterest`,
-      'PointOfInterest',
-      'Object',
-      'Point of interest for image',
-      'PointOfInterest',
-    ),
-    PointOfInterestCrops: ref(
-      `/api/v2/image/${img.image_key}!poicrops`,
-      'PointOfInterestCrops',
-      'List',
-      'PointOfInterest Crops for image',
-      'PointOfInterestCrops',
-    ),
-    Regions: ref(
-      `/api/v2/image/${img.image_key}!regions`,
-      'Region',
-      'Objects',
-      'Regions for image',
-      'Regions',
-    ),
-    ImageComments: ref(
-      `/api/v2/image/${img.image_key}!comments`,
-      'Comment',
-      'Objects',
-      'Comments on image',
-      'ImageComments',
-    ),
-    ImageMetadata: ref(
-      `/api/v2/image/${img.image_key}!metadata`,
-      'ImageMetadata',
-      'Object',
-      'Metadata for image',
-      'ImageMetadata',
-    ),
-    ImagePrices: ref(
-      `/api/v2/image/${img.image_key}!prices`,
-      'CatalogSkuPrice',
-      'Objects',
-      'Purchasable Skus',
-      'ImagePrices',
-    ),
-    ImagePricelistExclusions: ref(
-      `/api/v2/image/${img.image_key}!pricelistexclusions`,
-      'ImagePricelistExclusions',
-      'Object',
-      'Pricelist information for an image',
-      'ImagePricelistExclusions',
-    ),
+    ...sizeLinks(i, plain),
+    ...detailLinks(plain),
     Album: ref(`/api/v2/album/${img.album_key}`, 'Album', 'Object', albumUriDescription, 'Album'),
     Image: ref(i, 'Image', 'Object', 'Image by key', 'Image'),
     AlbumImagePricelistExclusions: ref(
