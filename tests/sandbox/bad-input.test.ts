@@ -4,24 +4,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
+import { findNode, jsonOf } from '../helpers/account.ts';
 import { rawExchange, rawJson } from '../helpers/raw-http.ts';
 import { SignedClient } from '../helpers/signed-client.ts';
 
 const BODY_IDLE_MS = 300;
-
-/** The JSON body of a fetch response, untyped as the rest of these tests. */
-async function jsonOf(res: Response): Promise<any> {
-  return res.json();
-}
-
-function findNode(node: any, pred: (n: any) => boolean): any {
-  if (pred(node)) return node;
-  for (const child of node.Children ?? []) {
-    const hit = findNode(child, pred);
-    if (hit) return hit;
-  }
-  return null;
-}
 
 describe('bad input', () => {
   let sandbox: Sandbox;

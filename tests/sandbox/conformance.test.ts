@@ -2,10 +2,10 @@
 // the same keys, JSON value types, envelope and paging fields. Keys, dates and other values that
 // differ from account to account are not compared, but their formats are.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
+import { md5Hex } from '../helpers/account.ts';
 import { SignedClient } from '../helpers/signed-client.ts';
 
 const FIXTURES = new URL('../../../shared/smugmug/fixtures/', import.meta.url);
@@ -241,10 +241,6 @@ describe('shape comparison helper', () => {
 // ---------------------------------------------------------------------------------------------
 // Helpers against the sandbox
 
-function md5hex(bytes: Uint8Array): string {
-  return createHash('md5').update(bytes).digest('hex');
-}
-
 /** A few bytes that look like a JPEG to anything that only reads the name; unique per seed. */
 function jpegBytes(seed: number): Uint8Array {
   const body = Buffer.from(`safelight conformance image ${seed}`);
@@ -308,10 +304,10 @@ describe('sandbox conformance with recorded SmugMug responses', () => {
     const res = await client.upload(bytes, {
       'X-Smug-AlbumUri': albumUri,
       'X-Smug-FileName': fileName,
-      'Content-MD5': md5hex(bytes),
+      'Content-MD5': md5Hex(bytes),
     });
     assert.equal(res.status, 200, res.text);
-    return { body: res.json(), md5: md5hex(bytes) };
+    return { body: res.json(), md5: md5Hex(bytes) };
   }
 
   async function get(path: string, status = 200): Promise<any> {

@@ -2,35 +2,14 @@
 // faults, 504-after-commit, connection resets, slow responses, the windowed rate limiter and the
 // /__sandbox/ control endpoints.
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { FaultSpecError, parseFaultSpec } from '../../src/sandbox/faults.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
+import { findNode, imagesOf, jsonOf, md5Hex } from '../helpers/account.ts';
 import { rawRequest } from '../helpers/raw-http.ts';
 import { SignedClient } from '../helpers/signed-client.ts';
-
-const md5Hex = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
-
-/** The JSON body of a fetch response, untyped as the rest of these tests. */
-async function jsonOf(res: Response): Promise<any> {
-  return res.json();
-}
-
-function findNode(node: any, pred: (n: any) => boolean): any {
-  if (pred(node)) return node;
-  for (const child of node.Children ?? []) {
-    const hit = findNode(child, pred);
-    if (hit) return hit;
-  }
-  return null;
-}
-
-function imagesOf(sandbox: Sandbox, albumKey: string): any[] {
-  const album = findNode(sandbox.dump().Root, (n) => n.AlbumKey === albumKey);
-  assert.ok(album, `album ${albumKey} is in the dump`);
-  return album.Images;
-}
 
 function uploadHeaders(albumUri: string, fileName: string): Record<string, string> {
   return { 'X-Smug-AlbumUri': albumUri, 'X-Smug-FileName': fileName };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
+import { imagesOf } from '../helpers/account.ts';
 import { SignedClient } from '../helpers/signed-client.ts';
 
 describe('folders and galleries', () => {
@@ -220,22 +221,12 @@ describe('folders and galleries', () => {
       json: { MoveUris: `${photo.AlbumImageUri},${video.AlbumImageUri}` },
     });
     assert.equal(res.status, 200);
-    const dump = sandbox.dump();
-    const find = (name: string) => {
-      const stack = [dump.Root];
-      while (stack.length) {
-        const n = stack.pop();
-        if (n?.Name === name) return n;
-        stack.push(...(n?.Children ?? []));
-      }
-      throw new Error(`no ${name}`);
-    };
     assert.deepEqual(
-      find('Move to').Images?.map((i) => i.FileName),
+      imagesOf(sandbox, to.albumKey).map((i) => i.FileName),
       ['m.jpg'],
     );
     assert.deepEqual(
-      find('Move from').Images?.map((i) => i.FileName),
+      imagesOf(sandbox, from.albumKey).map((i) => i.FileName),
       ['v.mov'],
       'the processing video stays',
     );

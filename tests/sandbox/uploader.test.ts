@@ -8,10 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.ts';
+import { imagesOf, md5Hex } from '../helpers/account.ts';
 import { latin1Bytes, rawRequest } from '../helpers/raw-http.ts';
 import { SignedClient } from '../helpers/signed-client.ts';
 
-const md5Hex = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 const md5Base64 = (b: Uint8Array) => createHash('md5').update(b).digest('base64');
 
 function jpegBytes(size = 4096): Buffer {
@@ -58,20 +58,6 @@ async function upload(
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: JSON.parse(text) };
-}
-
-function imagesOf(sandbox: Sandbox, albumKey: string) {
-  const find = (node: any): any => {
-    if (node.AlbumKey === albumKey) return node;
-    for (const child of node.Children ?? []) {
-      const hit = find(child);
-      if (hit) return hit;
-    }
-    return null;
-  };
-  const album = find(sandbox.dump().Root);
-  assert.ok(album, `album ${albumKey} is in the dump`);
-  return album.Images as any[];
 }
 
 function keyOf(imageUri: string): string {
