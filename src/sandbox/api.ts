@@ -181,7 +181,7 @@ export class Api {
       if (!node) return err(404, { uri, uriDescription: 'Node with the given id.', endpointType: 'Node' });
       if (suffix === '!children') {
         if (method === 'GET') return this.children(caller, node, req);
-        if (method === 'POST') return this.createNode(node, req);
+        if (method === 'POST') return this.createNode(caller, node, req);
         return err(405, { uri });
       }
       if (suffix === '!parents' && method === 'GET') return this.parents(caller, node, req);
@@ -402,7 +402,14 @@ export class Api {
     const direction = req.query.get('SortDirection') ?? 'Ascending';
     if (!column || !['Ascending', 'Descending'].includes(direction)) return err(400, endpoint);
     const order = `${column} ${direction === 'Descending' ? 'DESC' : 'ASC'}, sort_index ASC`;
-    let { total, rows } = this.ctx.state.children(node.node_id, types, order, paging.start, paging.count);
+    let { total, rows } = this.ctx.state.children(
+      node.node_id,
+      types,
+      false,
+      order,
+      paging.start,
+      paging.count,
+    );
     if (caller.level !== 'Full') {
       rows = rows.filter((r) => r.privacy !== 'Private');
       total = rows.length;
@@ -444,7 +451,7 @@ export class Api {
     };
   }
 
-  private createNode(parent: NodeRow, req: ApiRequest): ApiResult {
+  private createNode(caller: Caller, parent: NodeRow, req: ApiRequest): ApiResult {
     const uri = echoUri(req.path, req.query);
     const endpoint: Endpoint = {
       uri,
@@ -480,41 +487,28 @@ export class Api {
       while (this.ctx.state.siblingWithUrlName(parent.node_id, withSuffix(urlName, n))) n++;
       urlName = withSuffix(urlName, n);
     }
-    const keywords = Array.isArray(b.Keywords)
-      ? (b.Keywords as unknown[]).map(String).join('; ')
-      : (str(b.Keywords) ?? '');
+    const keywords = keywordsOf(b.Keywords);
     const now = this.ctx.now();
     const row = this.ctx.state.transaction(() => {
-      const inserted = this.ctx.state.insertNode({
-        parent_id: parent.node_id,
-        type,
-        name,
-        url_name: urlName,
-        description,
-        keywords,
-        privacy,
-        sort_method: sortMethod,
-        sort_direction: sortDirection,
-        album_sort_method: 'Position',
-        album_sort_direction: 'Ascending',
-        date_added: now,
-        date_modified: now,
-        images_last_updated: now,
-        last_updated: now,
-      });
+      const inserted = this.ctx.state.insertNode(
+        {
+          parent_id: parent.node_id,
+          type,
+          name,
+          url_name: urlName,
+          description,
+          keywords,
+          privacy,
+          sort_method: sortMethod,
+          sort_direction: sortDirection,
+        },
+        now,
+      );
       this.ctx.state.touchAncestry(parent.node_id, now);
       return inserted;
     });
     const nodeUri = `/api/v2/node/${row.node_id}`;
-    return this.nodeResult(
-      { level: 'Full', permissions: 'Modify', rateKey: '' },
-      row,
-      nodeUri,
-      'Node',
-      'Node with the given id.',
-      'Node',
-      201,
-    );
+    return this.nodeResult(caller, row, nodeUri, 'Node', 'Node with the given id.', 'Node', 201);
   }
 
   private applyNameFields(
@@ -546,9 +540,7 @@ export class Api {
       fields.description = description;
     }
     if (b.Keywords !== undefined) {
-      fields.keywords = Array.isArray(b.Keywords)
-        ? (b.Keywords as unknown[]).map(String).join('; ')
-        : (str(b.Keywords) ?? '');
+      fields.keywords = keywordsOf(b.Keywords);
     }
     return fields;
   }
@@ -631,11 +623,7 @@ export class Api {
     const node = this.ctx.state.nodeByAlbumKey(albumKey);
     this.ctx.state.transaction(() => {
       this.ctx.state.deleteImage(imageKey);
-      if (node) {
-        const now = this.ctx.now();
-        this.ctx.state.updateNode(node.node_id, { images_last_updated: now, last_updated: now });
-        this.ctx.state.touchAncestry(node.node_id, now);
-      }
+      if (node) this.ctx.state.imagesChanged(node.node_id, this.ctx.now());
     });
     this.dropBlobs([img.blob]);
   }
@@ -648,9 +636,7 @@ export class Api {
 
   private albumResult(caller: Caller, node: NodeRow, uri: string): ApiResult {
     const count = this.ctx.state.imageCount(node.album_key ?? '');
-    const sizes = this.ctx.state.db
-      .prepare('SELECT COALESCE(SUM(archived_size), 0) AS o FROM images WHERE album_key = ?')
-      .get(node.album_key) as { o: number };
+    const bytes = this.ctx.state.albumBytes(node.album_key ?? '');
     return {
       kind: 'data',
       status: 200,
@@ -667,7 +653,7 @@ export class Api {
         node,
         this.ctx.state.ancestry(node.node_id),
         count,
-        { original: sizes.o, total: sizes.o },
+        { original: bytes, total: bytes },
         caller.level,
       ),
       methods: ['GET', 'PATCH', 'DELETE'],
@@ -744,14 +730,10 @@ export class Api {
           position: this.ctx.state.nextPosition(targetKey),
           last_updated: now,
         });
-        if (source) {
-          this.ctx.state.updateNode(source.node_id, { images_last_updated: now, last_updated: now });
-          this.ctx.state.touchAncestry(source.node_id, now);
-        }
+        if (source) this.ctx.state.imagesChanged(source.node_id, now);
         moved.push(img.image_key);
       }
-      this.ctx.state.updateNode(target.node_id, { images_last_updated: now, last_updated: now });
-      this.ctx.state.touchAncestry(target.node_id, now);
+      this.ctx.state.imagesChanged(target.node_id, now);
     });
     const path = urlPath(this.ctx.state.ancestry(target.node_id));
     const items = moved
@@ -760,6 +742,11 @@ export class Api {
       .map((i) => albumImageView(this.ctx.site, i, path));
     return { kind: 'data', status: 200, endpoint, payload: items, methods: ['POST'] };
   }
+}
+
+/** Keywords arrive as an array or a `; `-separated string and are kept as the string. */
+function keywordsOf(value: unknown): string {
+  return Array.isArray(value) ? value.map(String).join('; ') : (str(value) ?? '');
 }
 
 function decodePart(part: string): string {

@@ -2,7 +2,7 @@
 import { authenticate } from './auth.ts';
 import type { Exchange, SandboxContext } from './context.ts';
 import { readBody, sendText } from './http-util.ts';
-import { randomDigits, randomSecret } from './keys.ts';
+import { randomDigits } from './keys.ts';
 import { decodeForm } from './oauth-verify.ts';
 
 const REQUEST_TOKEN_TTL_SECONDS = 5 * 60;
@@ -59,21 +59,17 @@ export class OAuthFlow {
       return problem(ex, 400, 'oauth_problem=parameter_absent&oauth_parameters_absent=oauth_callback');
     if (callback !== 'oob' && !/^https?:\/\//.test(callback))
       return problem(ex, 400, 'oauth_problem=parameter_rejected');
-    const token = randomSecret();
-    const secret = randomSecret();
-    this.ctx.state.insertToken({
-      token,
-      secret,
-      kind: 'request',
-      consumer_key: this.ctx.consumerKey,
-      callback,
-      verifier: null,
-      access: 'Public',
-      permissions: 'Read',
-      created: this.ctx.now(),
-      used: 0,
+    const issued = this.ctx.state.issueToken(
+      'request',
+      this.ctx.consumerKey,
+      { callback, access: 'Public', permissions: 'Read' },
+      this.ctx.now(),
+    );
+    formReply(ex, 200, {
+      oauth_token: issued.token,
+      oauth_token_secret: issued.secret,
+      oauth_callback_confirmed: 'true',
     });
-    formReply(ex, 200, { oauth_token: token, oauth_token_secret: secret, oauth_callback_confirmed: 'true' });
   }
 
   private authorize(ex: Exchange, formParams: Array<[string, string]>): void {
@@ -157,21 +153,13 @@ export class OAuthFlow {
     }
     // Request tokens are single-use.
     this.ctx.state.updateToken(row.token, { used: 1 });
-    const token = randomSecret();
-    const secret = randomSecret();
-    this.ctx.state.insertToken({
-      token,
-      secret,
-      kind: 'access',
-      consumer_key: this.ctx.consumerKey,
-      callback: null,
-      verifier: null,
-      access: row.access,
-      permissions: row.permissions,
-      created: this.ctx.now(),
-      used: 0,
-    });
-    formReply(ex, 200, { oauth_token: token, oauth_token_secret: secret });
+    const access = this.ctx.state.issueToken(
+      'access',
+      this.ctx.consumerKey,
+      { callback: null, access: row.access, permissions: row.permissions },
+      this.ctx.now(),
+    );
+    formReply(ex, 200, { oauth_token: access.token, oauth_token_secret: access.secret });
   }
 }
 

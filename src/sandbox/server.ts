@@ -99,37 +99,27 @@ function ensureAccount(state: AccountState, nickname: string, now: number) {
       state.setMeta('consumerKey', consumerKey as string);
       state.setMeta('consumerSecret', randomSecret());
       state.setMeta('nickname', nickname);
-      const accessToken = randomSecret();
-      state.setMeta('accessToken', accessToken);
-      state.insertToken({
-        token: accessToken,
-        secret: randomSecret(),
-        kind: 'access',
-        consumer_key: consumerKey as string,
-        callback: null,
-        verifier: null,
-        access: 'Full',
-        permissions: 'Modify',
-        created: now,
-        used: 0,
-      });
-      state.insertNode({
-        parent_id: null,
-        type: 'Folder',
-        name: '',
-        url_name: '',
-        description: '',
-        keywords: '',
-        privacy: 'Public',
-        sort_method: 'SortIndex',
-        sort_direction: 'Ascending',
-        album_sort_method: 'Position',
-        album_sort_direction: 'Ascending',
-        date_added: now,
-        date_modified: now,
-        images_last_updated: now,
-        last_updated: now,
-      });
+      const owner = state.issueToken(
+        'access',
+        consumerKey as string,
+        { callback: null, access: 'Full', permissions: 'Modify' },
+        now,
+      );
+      state.setMeta('accessToken', owner.token);
+      state.insertNode(
+        {
+          parent_id: null,
+          type: 'Folder',
+          name: '',
+          url_name: '',
+          description: '',
+          keywords: '',
+          privacy: 'Public',
+          sort_method: 'SortIndex',
+          sort_direction: 'Ascending',
+        },
+        now,
+      );
     });
   }
   const accessToken = state.getMeta('accessToken') as string;

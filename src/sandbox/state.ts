@@ -1,7 +1,7 @@
 // The sandbox's account: folders, galleries and images, kept in SQLite so that `--state DIR`
 // survives restarts and the in-memory mode runs the very same code.
 import { DatabaseSync } from 'node:sqlite';
-import { randomDigits, randomKey } from './keys.ts';
+import { randomDigits, randomKey, randomSecret } from './keys.ts';
 
 export type NodeType = 'Folder' | 'Album' | 'Page';
 export type Privacy = 'Public' | 'Unlisted' | 'Private';
@@ -26,6 +26,20 @@ export interface NodeRow {
   images_last_updated: number;
   last_updated: number;
 }
+
+/** What a caller decides about a new node; keys, position, dates and album sorting are filled in. */
+export type NewNode = Pick<
+  NodeRow,
+  | 'parent_id'
+  | 'type'
+  | 'name'
+  | 'url_name'
+  | 'description'
+  | 'keywords'
+  | 'privacy'
+  | 'sort_method'
+  | 'sort_direction'
+>;
 
 export interface ImageRow {
   image_key: string;
@@ -146,8 +160,18 @@ export class AccountState {
     return row;
   }
 
-  children(parentId: string, types: readonly string[] | null, order: string, start: number, count: number) {
-    const typeFilter = types ? `AND type IN (${types.map(() => '?').join(',')})` : '';
+  /** A page of children; `publicOnly` leaves out Private ones, as public callers see it. */
+  children(
+    parentId: string,
+    types: readonly string[] | null,
+    publicOnly: boolean,
+    order: string,
+    start: number,
+    count: number,
+  ) {
+    const typeFilter =
+      (types ? `AND type IN (${types.map(() => '?').join(',')})` : '') +
+      (publicOnly ? " AND privacy != 'Private'" : '');
     const args = [parentId, ...(types ?? [])];
     const total = (
       this.db.prepare(`SELECT COUNT(*) AS n FROM nodes WHERE parent_id = ? ${typeFilter}`).get(...args) as {
@@ -188,56 +212,41 @@ export class AccountState {
     return this.ancestry(id).length - 1;
   }
 
-  insertNode(row: Omit<NodeRow, 'node_id' | 'album_key' | 'sort_index'> & { type: NodeType }): NodeRow {
-    const nodeId = this.uniqueKey('nodes', 'node_id', 6);
-    const albumKey = row.type === 'Album' ? this.uniqueKey('nodes', 'album_key', 6) : null;
-    const sortIndex = row.parent_id
+  /** Inserts a node created now; album sorting and dates take the service's defaults. */
+  insertNode(fields: NewNode, now: number): NodeRow {
+    const sortIndex = fields.parent_id
       ? ((
           this.db
             .prepare('SELECT MAX(sort_index) AS m FROM nodes WHERE parent_id = ?')
-            .get(row.parent_id) as {
+            .get(fields.parent_id) as {
             m: number | null;
           }
         ).m ?? 0) + 1
       : 0;
-    const full: NodeRow = { ...row, node_id: nodeId, album_key: albumKey, sort_index: sortIndex };
-    this.db
-      .prepare(
-        `INSERT INTO nodes (node_id, parent_id, type, name, url_name, description, keywords, privacy,
-           sort_method, sort_direction, album_sort_method, album_sort_direction, album_key, sort_index,
-           date_added, date_modified, images_last_updated, last_updated)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        full.node_id,
-        full.parent_id,
-        full.type,
-        full.name,
-        full.url_name,
-        full.description,
-        full.keywords,
-        full.privacy,
-        full.sort_method,
-        full.sort_direction,
-        full.album_sort_method,
-        full.album_sort_direction,
-        full.album_key,
-        full.sort_index,
-        full.date_added,
-        full.date_modified,
-        full.images_last_updated,
-        full.last_updated,
-      );
-    return full;
+    const row: NodeRow = {
+      album_sort_method: 'Position',
+      album_sort_direction: 'Ascending',
+      ...fields,
+      node_id: this.uniqueKey('nodes', 'node_id', 6),
+      album_key: fields.type === 'Album' ? this.uniqueKey('nodes', 'album_key', 6) : null,
+      sort_index: sortIndex,
+      date_added: now,
+      date_modified: now,
+      images_last_updated: now,
+      last_updated: now,
+    };
+    this.insert('nodes', row);
+    return row;
   }
 
   updateNode(id: string, fields: Partial<NodeRow>): void {
-    const names = Object.keys(fields);
-    if (names.length === 0) return;
-    const values = names.map((n) => (fields as Record<string, string | number | null>)[n] ?? null);
-    this.db
-      .prepare(`UPDATE nodes SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE node_id = ?`)
-      .run(...values, id);
+    this.update('nodes', 'node_id', id, fields);
+  }
+
+  /** An album's images were added, removed or replaced: its dates and its ancestors' change. */
+  imagesChanged(nodeId: string, now: number): void {
+    this.updateNode(nodeId, { images_last_updated: now, last_updated: now });
+    this.touchAncestry(nodeId, now);
   }
 
   /** DateModified is "the last time when this node, or one of its descendants, was modified". */
@@ -316,20 +325,21 @@ export class AccountState {
       upload_key: randomDigits(10),
       position: this.nextPosition(row.album_key),
     };
-    const names = Object.keys(full);
-    this.db
-      .prepare(`INSERT INTO images (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
-      .run(...names.map((n) => (full as unknown as Record<string, string | number>)[n] ?? null));
+    this.insert('images', full);
     return full;
   }
 
   updateImage(key: string, fields: Partial<ImageRow>): void {
-    const names = Object.keys(fields);
-    if (names.length === 0) return;
-    const values = names.map((n) => (fields as Record<string, string | number | null>)[n] ?? null);
-    this.db
-      .prepare(`UPDATE images SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE image_key = ?`)
-      .run(...values, key);
+    this.update('images', 'image_key', key, fields);
+  }
+
+  /** Bytes of the originals an album holds. */
+  albumBytes(albumKey: string): number {
+    return (
+      this.db
+        .prepare('SELECT COALESCE(SUM(archived_size), 0) AS n FROM images WHERE album_key = ?')
+        .get(albumKey) as { n: number }
+    ).n;
   }
 
   deleteImage(key: string): void {
@@ -360,36 +370,46 @@ export class AccountState {
     return this.db.prepare('SELECT * FROM tokens WHERE token = ?').get(token) as TokenRow | undefined;
   }
 
-  insertToken(row: TokenRow): void {
-    this.db
-      .prepare(
-        `INSERT INTO tokens (token, secret, kind, consumer_key, callback, verifier, access, permissions, created, used)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        row.token,
-        row.secret,
-        row.kind,
-        row.consumer_key,
-        row.callback,
-        row.verifier,
-        row.access,
-        row.permissions,
-        row.created,
-        row.used,
-      );
+  /** Issues a new token with a fresh secret for the consumer. */
+  issueToken(
+    kind: TokenRow['kind'],
+    consumerKey: string,
+    fields: Pick<TokenRow, 'callback' | 'access' | 'permissions'>,
+    now: number,
+  ): TokenRow {
+    const row: TokenRow = {
+      token: randomSecret(),
+      secret: randomSecret(),
+      kind,
+      consumer_key: consumerKey,
+      verifier: null,
+      created: now,
+      used: 0,
+      ...fields,
+    };
+    this.insert('tokens', row);
+    return row;
   }
 
   updateToken(token: string, fields: Partial<TokenRow>): void {
-    const names = Object.keys(fields);
-    const values = names.map((n) => (fields as Record<string, string | number | null>)[n] ?? null);
-    this.db
-      .prepare(`UPDATE tokens SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE token = ?`)
-      .run(...values, token);
+    this.update('tokens', 'token', token, fields);
   }
 
-  deleteToken(token: string): void {
-    this.db.prepare('DELETE FROM tokens WHERE token = ?').run(token);
+  private insert(table: string, row: object): void {
+    const entries = Object.entries(row) as Array<[string, string | number | null]>;
+    this.db
+      .prepare(
+        `INSERT INTO ${table} (${entries.map(([n]) => n).join(', ')}) VALUES (${entries.map(() => '?').join(', ')})`,
+      )
+      .run(...entries.map(([, v]) => v));
+  }
+
+  private update(table: string, keyColumn: string, key: string, fields: object): void {
+    const entries = Object.entries(fields) as Array<[string, string | number | null]>;
+    if (entries.length === 0) return;
+    this.db
+      .prepare(`UPDATE ${table} SET ${entries.map(([n]) => `${n} = ?`).join(', ')} WHERE ${keyColumn} = ?`)
+      .run(...entries.map(([, v]) => v), key);
   }
 
   private uniqueKey(table: string, column: string, length: number): string {

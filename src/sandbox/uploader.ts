@@ -194,10 +194,7 @@ export class Uploader {
         });
       }
       const albumOfImage = this.ctx.state.nodeByAlbumKey(row.album_key);
-      if (albumOfImage) {
-        this.ctx.state.updateNode(albumOfImage.node_id, { images_last_updated: now, last_updated: now });
-        this.ctx.state.touchAncestry(albumOfImage.node_id, now);
-      }
+      if (albumOfImage) this.ctx.state.imagesChanged(albumOfImage.node_id, now);
       return { row, old: replacing?.blob };
     });
     if (image.old && !this.ctx.state.blobInUse(image.old))
