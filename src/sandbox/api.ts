@@ -402,18 +402,15 @@ export class Api {
     const direction = req.query.get('SortDirection') ?? 'Ascending';
     if (!column || !['Ascending', 'Descending'].includes(direction)) return err(400, endpoint);
     const order = `${column} ${direction === 'Descending' ? 'DESC' : 'ASC'}, sort_index ASC`;
-    let { total, rows } = this.ctx.state.children(
+    const publicOnly = caller.level !== 'Full';
+    const { total, rows } = this.ctx.state.children(
       node.node_id,
       types,
-      false,
+      publicOnly,
       order,
       paging.start,
       paging.count,
     );
-    if (caller.level !== 'Full') {
-      rows = rows.filter((r) => r.privacy !== 'Private');
-      total = rows.length;
-    }
     const items = rows.map((r) => this.nodeJson(caller, r, true));
     const result: ApiResult = {
       kind: 'data',

@@ -322,5 +322,16 @@ describe('OAuth on the sandbox', () => {
     assert.equal(hidden.status, 404);
     const badKey = await fetch(`${base}${pub.json().Response.Node.NodeID}?APIKey=unknown`);
     assert.equal(badKey.status, 401);
+
+    // Paging counts only what the public may see, on every page.
+    const owner = (await client.request(`/api/v2/node/${root}!children?count=100`)).json().Response.Node;
+    const publicCount = owner.filter((n: { Privacy: string }) => n.Privacy !== 'Private').length;
+    assert.ok(publicCount < owner.length, 'the root holds private and public children');
+    const page: any = await (
+      await fetch(`${base}${root}!children?count=1&APIKey=${sandbox.consumerKey}`)
+    ).json();
+    assert.equal(page.Response.Pages.Total, publicCount);
+    assert.equal(page.Response.Node.length, 1);
+    assert.notEqual(page.Response.Node[0].Name, 'Hidden');
   });
 });
