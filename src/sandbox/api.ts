@@ -54,6 +54,26 @@ export interface ApiRequest {
   body: Record<string, unknown>;
 }
 
+// What Response says about the endpoints answered in more than one place.
+const NODE = {
+  locator: 'Node',
+  locatorType: 'Object',
+  uriDescription: 'Node with the given id.',
+  endpointType: 'Node',
+} as const;
+const CHILD_NODES = {
+  locator: 'Node',
+  locatorType: 'Objects',
+  uriDescription: 'Child nodes of the given node.',
+  endpointType: 'ChildNodes',
+} as const;
+const ALBUM = {
+  locator: 'Album',
+  locatorType: 'Object',
+  uriDescription: 'Album by key',
+  endpointType: 'Album',
+} as const;
+
 const err = (status: number, endpoint: Endpoint | null, message?: string): ApiResult => ({
   kind: 'error',
   status,
@@ -178,7 +198,7 @@ export class Api {
       const m = nodeMatch;
       const node = this.visibleNode(caller, m[1] ?? '');
       const suffix = m[2] ?? '';
-      if (!node) return err(404, { uri, uriDescription: 'Node with the given id.', endpointType: 'Node' });
+      if (!node) return err(404, { uri, ...NODE });
       if (suffix === '!children') {
         if (method === 'GET') return this.children(caller, node, req);
         if (method === 'POST') return this.createNode(caller, node, req);
@@ -188,10 +208,15 @@ export class Api {
       if (suffix === '!parent' && method === 'GET') {
         const parent = node.parent_id ? this.ctx.state.node(node.parent_id) : undefined;
         if (!parent) return err(404, { uri });
-        return this.nodeResult(caller, parent, uri, 'Node', 'Parent node of the given node.', 'ParentNode');
+        return this.nodeResult(caller, parent, {
+          uri,
+          ...NODE,
+          uriDescription: 'Parent node of the given node.',
+          endpointType: 'ParentNode',
+        });
       }
       if (suffix !== '') return err(405, { uri });
-      if (method === 'GET') return this.nodeResult(caller, node, uri);
+      if (method === 'GET') return this.nodeResult(caller, node, { uri, ...NODE });
       if (method === 'PATCH') return this.patchNode(caller, node, req);
       if (method === 'DELETE') return this.deleteNode(node, uri);
       return err(405, { uri });
@@ -201,7 +226,7 @@ export class Api {
       const m = albumMatch;
       const node = this.ctx.state.nodeByAlbumKey(m[1] ?? '');
       const visible = node && this.visibleNode(caller, node.node_id);
-      if (!visible) return err(404, { uri, uriDescription: 'Album by key', endpointType: 'Album' });
+      if (!visible) return err(404, { uri, ...ALBUM });
       const suffix = m[2] ?? '';
       if (suffix === '!images') {
         if (method === 'GET') return this.albumImages(visible, req);
@@ -351,15 +376,7 @@ export class Api {
     return nodeView(this.ctx.site, node, chain, hasChildren, caller.level, withSortIndex);
   }
 
-  private nodeResult(
-    caller: Caller,
-    node: NodeRow,
-    uri: string,
-    locator = 'Node',
-    description = 'Node with the given id.',
-    endpointType = 'Node',
-    status = 200,
-  ): ApiResult {
+  private nodeResult(caller: Caller, node: NodeRow, endpoint: Endpoint, status = 200): ApiResult {
     const payload = this.nodeJson(caller, node, false);
     // A creation answer lists the POST parameters with the new node's Value for each field it has.
     const withValues = () =>
@@ -369,7 +386,7 @@ export class Api {
     return {
       kind: 'data',
       status,
-      endpoint: { uri, locator, locatorType: 'Object', uriDescription: description, endpointType },
+      endpoint,
       payload,
       methods: status === 201 ? ['POST'] : node.parent_id ? ['GET', 'PATCH', 'DELETE'] : ['GET', 'PATCH'],
       ...(status === 201 ? { parameters: { POST: withValues() } } : {}),
@@ -378,13 +395,7 @@ export class Api {
 
   private children(caller: Caller, node: NodeRow, req: ApiRequest): ApiResult {
     const uri = echoUri(req.path, req.query);
-    const endpoint: Endpoint = {
-      uri,
-      locator: 'Node',
-      locatorType: 'Objects',
-      uriDescription: 'Child nodes of the given node.',
-      endpointType: 'ChildNodes',
-    };
+    const endpoint: Endpoint = { uri, ...CHILD_NODES };
     if (node.type !== 'Folder') return err(404, endpoint);
     const paging = pageArgs(this.ctx, req.query);
     if (!paging) return err(400, endpoint);
@@ -450,13 +461,7 @@ export class Api {
 
   private createNode(caller: Caller, parent: NodeRow, req: ApiRequest): ApiResult {
     const uri = echoUri(req.path, req.query);
-    const endpoint: Endpoint = {
-      uri,
-      locator: 'Node',
-      locatorType: 'Objects',
-      uriDescription: 'Child nodes of the given node.',
-      endpointType: 'ChildNodes',
-    };
+    const endpoint: Endpoint = { uri, ...CHILD_NODES };
     const b = req.body;
     const type = (str(b.Type) ?? 'Folder') as NodeType;
     const name = str(b.Name);
@@ -505,7 +510,7 @@ export class Api {
       return inserted;
     });
     const nodeUri = `/api/v2/node/${row.node_id}`;
-    return this.nodeResult(caller, row, nodeUri, 'Node', 'Node with the given id.', 'Node', 201);
+    return this.nodeResult(caller, row, { uri: nodeUri, ...NODE }, 201);
   }
 
   private applyNameFields(
@@ -544,13 +549,7 @@ export class Api {
 
   private patchNode(caller: Caller, node: NodeRow, req: ApiRequest): ApiResult {
     const uri = echoUri(req.path, req.query);
-    const endpoint: Endpoint = {
-      uri,
-      locator: 'Node',
-      locatorType: 'Object',
-      uriDescription: 'Node with the given id.',
-      endpointType: 'Node',
-    };
+    const endpoint: Endpoint = { uri, ...NODE };
     if (!node.parent_id && (req.body.Name !== undefined || req.body.UrlName !== undefined))
       return err(400, endpoint);
     const fields = this.applyNameFields(node, req.body, endpoint);
@@ -559,7 +558,7 @@ export class Api {
     if (!sort) return err(400, endpoint);
     this.commitPatch(node, { ...(fields as Partial<NodeRow>), ...sort });
     const updated = this.ctx.state.node(node.node_id) as NodeRow;
-    return this.nodeResult(caller, updated, uri);
+    return this.nodeResult(caller, updated, endpoint);
   }
 
   private commitPatch(node: NodeRow, fields: Partial<NodeRow>): void {
@@ -572,13 +571,7 @@ export class Api {
 
   private patchAlbum(caller: Caller, node: NodeRow, req: ApiRequest): ApiResult {
     const uri = echoUri(req.path, req.query);
-    const endpoint: Endpoint = {
-      uri,
-      locator: 'Album',
-      locatorType: 'Object',
-      uriDescription: 'Album by key',
-      endpointType: 'Album',
-    };
+    const endpoint: Endpoint = { uri, ...ALBUM };
     const fields = this.applyNameFields(node, req.body, endpoint);
     if ('kind' in fields) return fields as ApiResult;
     const sort = sortFields(req.body, ALBUM_SORT, 'album');
@@ -588,22 +581,7 @@ export class Api {
   }
 
   private deleteNode(node: NodeRow, uri: string): ApiResult {
-    const endpoint: Endpoint =
-      node.type === 'Album' && uri.startsWith('/api/v2/album/')
-        ? {
-            uri,
-            locator: 'Album',
-            locatorType: 'Object',
-            uriDescription: 'Album by key',
-            endpointType: 'Album',
-          }
-        : {
-            uri,
-            locator: 'Node',
-            locatorType: 'Object',
-            uriDescription: 'Node with the given id.',
-            endpointType: 'Node',
-          };
+    const endpoint: Endpoint = { uri, ...(uri.startsWith('/api/v2/album/') ? ALBUM : NODE) };
     if (!node.parent_id) return err(400, endpoint);
     const blobs = this.ctx.state.transaction(() => {
       const removed = this.ctx.state.deleteNodeTree(node.node_id);
@@ -637,14 +615,7 @@ export class Api {
     return {
       kind: 'data',
       status: 200,
-      endpoint: {
-        uri,
-        locator: 'Album',
-        locatorType: 'Object',
-        uriDescription: 'Album by key',
-        endpointType: 'Album',
-        docUri: 'https://api.smugmug.com/api/v2/doc/reference/album.html',
-      },
+      endpoint: { uri, ...ALBUM, docUri: 'https://api.smugmug.com/api/v2/doc/reference/album.html' },
       payload: albumView(
         this.ctx.site,
         node,
