@@ -92,10 +92,6 @@ export function hmacSha1Signature(baseString: string, consumerSecret: string, to
   return createHmac('sha1', key).update(baseString).digest('base64');
 }
 
-export function plaintextSignature(consumerSecret: string, tokenSecret: string): string {
-  return `${rfc3986(consumerSecret)}&${rfc3986(tokenSecret)}`;
-}
-
 export function safeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);

@@ -176,6 +176,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       nickname: account.nickname,
       displayName: 'Safelight Sandbox',
       webBase: `${origin}/site/${account.nickname}`,
+      photoBase: origin,
       now,
     },
     consumerKey: account.consumerKey,

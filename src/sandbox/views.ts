@@ -9,6 +9,8 @@ export interface SiteInfo {
   displayName: string;
   /** Where "web" links point: the sandbox serves simple pages there. */
   webBase: string;
+  /** Where photo files (thumbnails, archived originals) are linked. */
+  photoBase: string;
   now: () => number;
 }
 
@@ -509,8 +511,7 @@ export function albumImageUri(img: ImageRow): string {
 }
 
 function photoUrl(site: SiteInfo, img: ImageRow, size: string, ext: string): string {
-  const base = site.webBase.replace(/\/site\/[^/]+$/, '');
-  return `${base}/photos/i-${img.image_key}/${img.serial}/${size}/i-${img.image_key}-${size}.${ext}`;
+  return `${site.photoBase}/photos/i-${img.image_key}/${img.serial}/${size}/i-${img.image_key}-${size}.${ext}`;
 }
 
 export function isProcessing(img: ImageRow, now: number): boolean {
