@@ -44,15 +44,20 @@ export class OAuthFlow {
     problem(ex, 404, 'oauth_problem=unknown_endpoint');
   }
 
-  private requestToken(ex: Exchange, formParams: Array<[string, string]>) {
-    const auth = authenticate(this.ctx, {
+  /** The token endpoints take OAuth parameters from the header, the query or a form body. */
+  private verify(ex: Exchange, formParams: Array<[string, string]>, tokenKind: 'none' | 'request') {
+    return authenticate(this.ctx, {
       method: ex.req.method ?? 'GET',
       url: ex.url,
       authorization: ex.req.headers.authorization,
       formParams,
       headerOnly: false,
-      tokenKind: 'none',
+      tokenKind,
     });
+  }
+
+  private requestToken(ex: Exchange, formParams: Array<[string, string]>) {
+    const auth = this.verify(ex, formParams, 'none');
     if (!auth.ok) return problem(ex, 401, auth.failure.message);
     const callback = auth.oauth.get('oauth_callback');
     if (!callback)
@@ -135,14 +140,7 @@ export class OAuthFlow {
   }
 
   private accessToken(ex: Exchange, formParams: Array<[string, string]>) {
-    const auth = authenticate(this.ctx, {
-      method: ex.req.method ?? 'GET',
-      url: ex.url,
-      authorization: ex.req.headers.authorization,
-      formParams,
-      headerOnly: false,
-      tokenKind: 'request',
-    });
+    const auth = this.verify(ex, formParams, 'request');
     if (!auth.ok) return problem(ex, 401, auth.failure.message);
     const row = auth.token;
     if (!row || row.used || this.ctx.now() - row.created > REQUEST_TOKEN_TTL_SECONDS) {
