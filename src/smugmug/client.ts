@@ -1,0 +1,417 @@
+// The SmugMug API v2 client: nodes, albums, album images and uploads, with the retry rules of
+// API-NOTES §6 (429 waits, backoff for transient failures, writes verified before a retry).
+
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { pipeline, Readable, Transform } from 'node:stream';
+import { mayHaveApplied, uploadFailure } from './errors.ts';
+import {
+  listAt,
+  nextPage,
+  objectAt,
+  parseJson,
+  parseUploadReply,
+  toRemoteImage,
+  toRemoteNode,
+  uriOf,
+} from './parse.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, type WaitInfo, withRetries } from './retry.ts';
+import { DEFAULT_USER_AGENT, type Reply, Transport } from './transport.ts';
+import {
+  type Credentials,
+  type Endpoints,
+  LocalFileError,
+  type Privacy,
+  type RemoteImage,
+  type RemoteNode,
+  SmugMugError,
+  type UploadRequest,
+  type UploadResult,
+} from './types.ts';
+
+export interface SmugMugClientOptions {
+  endpoints: Endpoints;
+  credentials: Credentials;
+  retry?: { retries?: number; minTimeoutMs?: number; maxTimeoutMs?: number; maxRateLimitWaitMs?: number };
+  timeouts?: { requestMs?: number; uploadIdleMs?: number };
+  userAgent?: string;
+  onWait?: (info: WaitInfo) => void;
+}
+
+export interface NodeSpec {
+  type: 'Folder' | 'Album';
+  name: string;
+  urlName: string;
+  privacy: Privacy;
+}
+
+const PAGE_SIZE = 200;
+const NODE_FIELDS = 'Uri,NodeID,Type,Name,UrlName,Privacy,WebUri';
+const IMAGE_FIELDS =
+  'FileName,ImageKey,Serial,ArchivedMD5,ArchivedSize,IsVideo,Processing,Format,DateTimeUploaded,Date,WebUri,Uri';
+/** Keeps a FileNames query well inside URL length limits of proxies and edges. */
+const MAX_FILENAMES_CHARS = 1500;
+const MiB = 1024 * 1024;
+
+export class SmugMugClient {
+  private readonly endpoints: Endpoints;
+  private readonly transport: Transport;
+  private readonly policy: RetryPolicy;
+  private readonly onWait: ((info: WaitInfo) => void) | undefined;
+
+  constructor(options: SmugMugClientOptions) {
+    this.endpoints = options.endpoints;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...definedOnly(options.retry ?? {}) };
+    this.onWait = options.onWait;
+    this.transport = new Transport({
+      credentials: options.credentials,
+      userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+      requestTimeoutMs: options.timeouts?.requestMs ?? 60_000,
+      uploadIdleMs: options.timeouts?.uploadIdleMs ?? 120_000,
+    });
+  }
+
+  async authUser(): Promise<{ nickname: string; name: string; rootNodeUri: string }> {
+    const doing = 'reading the signed-in SmugMug user';
+    const body = await this.retrying(() => this.getOnce(`${this.endpoints.apiBaseUrl}!authuser`, {}, doing));
+    const user = objectAt(body, 'User', doing);
+    const rootNodeUri = uriOf(user, 'Node');
+    if (typeof user.NickName !== 'string' || !rootNodeUri) {
+      throw new SmugMugError('bad-response', `SmugMug's answer to ${doing} has no NickName or root node`);
+    }
+    return { nickname: user.NickName, name: typeof user.Name === 'string' ? user.Name : '', rootNodeUri };
+  }
+
+  async getNode(nodeUri: string): Promise<RemoteNode> {
+    const doing = `reading ${nodeUri}`;
+    const body = await this.retrying(() =>
+      this.getOnce(nodeUri, { _filter: NODE_FIELDS, _filteruri: 'Album' }, doing),
+    );
+    return toRemoteNode(objectAt(body, 'Node', doing), doing);
+  }
+
+  /** Every child of a folder node, all pages. */
+  children(nodeUri: string, options: { type?: 'Folder' | 'Album' } = {}): Promise<RemoteNode[]> {
+    return this.childrenOf(nodeUri, options.type, true);
+  }
+
+  /**
+   * Creates a folder or album. A UrlName already used by a sibling is a 'conflict' error (pick
+   * another). After a failure that may have been applied, the parent is listed and a child with
+   * this UrlName and type is taken as the result, so a retry never makes a second node.
+   */
+  createNode(parentNodeUri: string, spec: NodeSpec): Promise<RemoteNode> {
+    const doing = `creating the ${spec.type.toLowerCase()} "${spec.name}" in ${parentNodeUri}`;
+    let unsure = false;
+    return this.retrying(async () => {
+      if (unsure) {
+        const found = await this.findCreated(parentNodeUri, spec, doing);
+        if (found) return found;
+        unsure = false;
+      }
+      try {
+        const reply = await this.transport.send({
+          method: 'POST',
+          url: this.apiUrl(`${parentNodeUri}!children`, {}),
+          doing,
+          json: { Type: spec.type, Name: spec.name, UrlName: spec.urlName, Privacy: spec.privacy },
+        });
+        if (reply.status !== 200 && reply.status !== 201) throw this.createFailure(reply, spec, doing);
+        return toRemoteNode(objectAt(parseJson(reply.text, doing), 'Node', doing), doing);
+      } catch (e) {
+        if (mayHaveApplied(e) || isBadResponse(e)) unsure = true;
+        throw e;
+      }
+    });
+  }
+
+  /** Every image in an album, all pages, with the fields dedupe and resume need. */
+  albumImages(albumUri: string): Promise<RemoteImage[]> {
+    return this.imagesOf(albumUri, {}, true);
+  }
+
+  /** One image by its URI; an old or missing serial is redirected by SmugMug to the current one. */
+  async getImage(imageUri: string): Promise<RemoteImage> {
+    const doing = `reading ${imageUri}`;
+    const body = await this.retrying(() =>
+      this.getOnce(imageUri, { _filter: IMAGE_FIELDS, _filteruri: 'ImageAlbum' }, doing),
+    );
+    const image = objectAt(body, 'Image', doing);
+    const albumUri = uriOf(image, 'ImageAlbum');
+    if (!albumUri)
+      throw new SmugMugError('bad-response', `SmugMug's answer to ${doing} does not name the album`);
+    return toRemoteImage(image, albumUri, doing, 'Image');
+  }
+
+  /** The images of an album whose FileName is one of `fileNames`. */
+  async imagesByFileName(albumUri: string, fileNames: string[]): Promise<RemoteImage[]> {
+    return this.findByName(albumUri, fileNames, true);
+  }
+
+  /**
+   * Uploads (or with replaceImageUri, replaces) one file, streamed from disk. After a failure
+   * that may have been applied, the album is listed by FileName and a matching image is
+   * returned with verified: true instead of sending the file again.
+   */
+  async upload(req: UploadRequest): Promise<UploadResult> {
+    if (!/^[0-9a-f]{32}$/i.test(req.md5))
+      throw new TypeError(`upload of "${req.fileName}": md5 must be 32 hex digits`);
+    if (!Number.isSafeInteger(req.size) || req.size < 1) {
+      throw new SmugMugError(
+        'bad-request',
+        `"${req.fileName}" is empty; SmugMug does not accept empty files`,
+      );
+    }
+    const doing = `uploading "${req.fileName}" to ${req.albumUri}`;
+    let unsure = false;
+    return this.retrying(async () => {
+      if (unsure) {
+        const found = await this.findUploaded(req);
+        if (found) return found;
+        unsure = false;
+      }
+      let bytesSent = 0;
+      try {
+        return await this.sendUpload(req, doing, (sent) => {
+          bytesSent = sent;
+          req.onProgress?.(sent);
+        });
+      } catch (e) {
+        if (isAmbiguousUpload(e, bytesSent)) unsure = true;
+        throw e;
+      }
+    }, req.signal);
+  }
+
+  private retrying<T>(attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return withRetries(attempt, this.policy, {
+      ...(signal ? { signal } : {}),
+      ...(this.onWait ? { onWait: this.onWait } : {}),
+    });
+  }
+
+  /** An absolute URL for an API URI ("/api/v2/node/abc"), with `_verbosity=1` and these parameters. */
+  private apiUrl(uri: string, params: Record<string, string>): string {
+    const url = new URL(uri, this.endpoints.apiBaseUrl);
+    url.searchParams.set('_verbosity', '1');
+    for (const [name, value] of Object.entries(params)) {
+      if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+    }
+    return url.toString();
+  }
+
+  /** One GET, no retry; a non-200 answer is thrown as a SmugMugError. */
+  private async getOnce(uri: string, params: Record<string, string>, doing: string) {
+    const reply = await this.transport.send({ method: 'GET', url: this.apiUrl(uri, params), doing });
+    if (reply.status !== 200) throw this.transport.failure(reply, doing);
+    return parseJson(reply.text, doing);
+  }
+
+  /**
+   * All items of a paged list, following Pages.NextPage. With `retry`, each page is retried on
+   * its own; without, the first failure ends the listing (the caller is retrying already).
+   */
+  private async listAll(
+    uri: string,
+    params: Record<string, string>,
+    locator: string,
+    doing: string,
+    retry: boolean,
+  ) {
+    const items: Array<Record<string, unknown>> = [];
+    const seen = new Set<string>();
+    let page: string | null = uri;
+    while (page !== null && !seen.has(page)) {
+      seen.add(page);
+      const current: string = page;
+      const fetchPage = () => this.getOnce(current, params, doing);
+      const body = retry ? await this.retrying(fetchPage) : await fetchPage();
+      const found = listAt(body, locator, doing);
+      items.push(...found);
+      page = found.length > 0 ? nextPage(body, doing) : null;
+    }
+    return items;
+  }
+
+  private async childrenOf(nodeUri: string, type: 'Folder' | 'Album' | undefined, retry: boolean) {
+    const doing = `listing the children of ${nodeUri}`;
+    const params: Record<string, string> = {
+      count: String(PAGE_SIZE),
+      _filter: NODE_FIELDS,
+      _filteruri: 'Album',
+      ...(type ? { Type: type } : {}),
+    };
+    const items = await this.listAll(`${nodeUri}!children`, params, 'Node', doing, retry);
+    return items.map((item) => toRemoteNode(item, doing));
+  }
+
+  private async imagesOf(albumUri: string, extra: Record<string, string>, retry: boolean) {
+    const doing = `listing the images of ${albumUri}`;
+    const params = { count: String(PAGE_SIZE), _filter: IMAGE_FIELDS, _filteruri: 'Image', ...extra };
+    const items = await this.listAll(`${albumUri}!images`, params, 'AlbumImage', doing, retry);
+    return items.map((item) => toRemoteImage(item, albumUri, doing));
+  }
+
+  /** FileNames is a list of percent-encoded names joined by commas; long lists go in several requests. */
+  private async findByName(albumUri: string, fileNames: string[], retry: boolean): Promise<RemoteImage[]> {
+    const results: RemoteImage[] = [];
+    let batch: string[] = [];
+    let length = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      results.push(...(await this.imagesOf(albumUri, { FileNames: batch.join(',') }, retry)));
+      batch = [];
+      length = 0;
+    };
+    for (const name of new Set(fileNames)) {
+      const encoded = encodeURIComponent(name);
+      if (length + encoded.length + 1 > MAX_FILENAMES_CHARS) await flush();
+      batch.push(encoded);
+      length += encoded.length + 1;
+    }
+    await flush();
+    return results;
+  }
+
+  private createFailure(reply: Reply, spec: NodeSpec, doing: string): SmugMugError {
+    const error = this.transport.failure(reply, doing);
+    if (error.kind !== 'conflict') return error;
+    return new SmugMugError(
+      'conflict',
+      `SmugMug refused ${doing}: another node there already has the UrlName "${spec.urlName}"; pick another`,
+      { status: error.status ?? 409 },
+    );
+  }
+
+  /** The node a create that may have been applied made, if it is there. */
+  private async findCreated(
+    parentNodeUri: string,
+    spec: NodeSpec,
+    doing: string,
+  ): Promise<RemoteNode | null> {
+    const children = await this.childrenOf(parentNodeUri, spec.type, false);
+    const same = children.find((c) => c.urlName === spec.urlName && c.type === spec.type);
+    if (!same) return null;
+    if (same.name !== spec.name) {
+      throw new SmugMugError(
+        'conflict',
+        `SmugMug refused ${doing}: "${same.name}" there already has the UrlName "${spec.urlName}"; pick another`,
+        { status: 409 },
+      );
+    }
+    return same;
+  }
+
+  private async findUploaded(req: UploadRequest): Promise<UploadResult | null> {
+    const replacedKey = req.replaceImageUri ? imageKeyOf(req.replaceImageUri) : null;
+    const md5 = req.md5.toLowerCase();
+    const matches =
+      req.matches ??
+      ((image: RemoteImage) =>
+        image.archivedMD5 === md5 && (replacedKey === null || image.imageKey === replacedKey));
+    const candidates = await this.findByName(req.albumUri, req.lookupFileNames ?? [req.fileName], false);
+    const image = candidates.find(matches);
+    if (!image) return null;
+    return {
+      imageUri: image.imageUri,
+      albumImageUri: image.albumImageUri,
+      ...(image.webUri ? { url: image.webUri } : {}),
+      verified: true,
+    };
+  }
+
+  private async sendUpload(
+    req: UploadRequest,
+    doing: string,
+    onProgress: (bytesSent: number) => void,
+  ): Promise<UploadResult> {
+    const info = await stat(req.filePath).catch((e: NodeJS.ErrnoException) => {
+      throw new LocalFileError(`cannot read "${req.filePath}" to upload it (${e.code ?? e.message})`);
+    });
+    if (info.size < req.size) {
+      throw new LocalFileError(
+        `"${req.filePath}" is ${info.size} bytes, shorter than the ${req.size} to upload`,
+      );
+    }
+    const file = createReadStream(req.filePath, { start: 0, end: req.size - 1, highWaterMark: MiB });
+    const checked = pipeline(file, exactLength(req.size, req.filePath), () => {});
+    const body = req.wrapBody ? asReadable(req.wrapBody(checked)) : checked;
+    const headers: Record<string, string> = {
+      'Content-Length': String(req.size),
+      'Content-MD5': Buffer.from(req.md5, 'hex').toString('base64'),
+      'Content-Type': uploadContentType(req.mimeType),
+      'X-Smug-AlbumUri': req.albumUri,
+      'X-Smug-FileName': encodeURIComponent(req.fileName),
+      'X-Smug-ResponseType': 'JSON',
+      'X-Smug-Version': 'v2',
+      ...(req.replaceImageUri ? { 'X-Smug-ImageUri': req.replaceImageUri } : {}),
+    };
+    let reply: Reply;
+    try {
+      reply = await this.transport.stream({
+        url: this.endpoints.uploadUrl,
+        doing,
+        headers,
+        body,
+        onUploadProgress: onProgress,
+        ...(req.signal ? { signal: req.signal } : {}),
+      });
+    } finally {
+      file.destroy();
+      body.destroy();
+    }
+    if (reply.status !== 200) throw this.transport.failure(reply, doing);
+    const parsed = parseUploadReply(parseJson(reply.text, doing), doing);
+    if (!parsed.ok) throw uploadFailure(parsed.code, parsed.message, req.fileName, req.albumUri);
+    return parsed.result;
+  }
+}
+
+/** A form content type would make OAuth libraries (and SmugMug) treat the bytes as signed fields. */
+function uploadContentType(mimeType: string): string {
+  const type = mimeType.trim();
+  return type === '' || type.toLowerCase().startsWith('application/x-www-form-urlencoded')
+    ? 'application/octet-stream'
+    : type;
+}
+
+/** Passes exactly `size` bytes and fails if the file delivers fewer (it changed while uploading). */
+function exactLength(size: number, path: string): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      done(null, chunk);
+    },
+    flush(done) {
+      done(
+        seen === size
+          ? null
+          : new LocalFileError(`"${path}" changed while uploading: read ${seen} of ${size} bytes`),
+      );
+    },
+  });
+}
+
+function asReadable(stream: NodeJS.ReadableStream): Readable {
+  return stream instanceof Readable ? stream : new Readable().wrap(stream);
+}
+
+function imageKeyOf(imageUri: string): string | null {
+  return /\/image\/([A-Za-z0-9]+)(?:-\d+)?$/.exec(imageUri)?.[1] ?? null;
+}
+
+function isBadResponse(error: unknown): boolean {
+  return error instanceof SmugMugError && error.kind === 'bad-response';
+}
+
+/** An upload failure after which the image may exist: 5xx, timeout, odd answer, or a cut after bytes went out. */
+function isAmbiguousUpload(error: unknown, bytesSent: number): boolean {
+  if (!(error instanceof SmugMugError)) return false;
+  if (error.kind === 'network') return bytesSent > 0;
+  return error.kind === 'server' || error.kind === 'timeout' || error.kind === 'bad-response';
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
