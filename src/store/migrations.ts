@@ -1,0 +1,61 @@
+// The state database's schema, one migration per version. A migration is never edited once
+// released: a change to the schema is a new entry at the end of the list.
+
+export const migrations: readonly string[] = [
+  // 1: connected folders, local files, and the local dir → SmugMug node mapping.
+  `
+  CREATE TABLE folders (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    mode TEXT NOT NULL DEFAULT 'mirror',
+    privacy TEXT NOT NULL DEFAULT 'Private',
+    -- SmugMug folder the connected folder's own node goes into: '' is the account root.
+    target TEXT NOT NULL DEFAULT '',
+    -- JSON: media settings of this folder (videos, raw, ignore patterns).
+    settings TEXT NOT NULL DEFAULT '{}',
+    added_at INTEGER NOT NULL,
+    last_sync_at INTEGER,
+    last_error TEXT
+  );
+
+  CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+    rel_path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ms REAL NOT NULL,
+    -- MD5 (hex) of the content at (size, mtime_ms); NULL until hashed.
+    md5 TEXT,
+    -- pending | uploading | uploaded | failed | skipped | deleted
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    -- permanent | transient, for failed files
+    error_kind TEXT,
+    -- Plan key of the gallery the file belongs to, with its overflow index ('D:a/b', 'D:a/b//2').
+    gallery_key TEXT,
+    album_uri TEXT,
+    image_uri TEXT,
+    album_image_uri TEXT,
+    web_url TEXT,
+    uploaded_md5 TEXT,
+    uploaded_size INTEGER,
+    uploaded_at INTEGER,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (folder_id, rel_path)
+  );
+  CREATE INDEX files_by_state ON files(folder_id, state);
+
+  CREATE TABLE nodes (
+    folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+    -- Plan key ('D:a/b', 'F:a', 'D:a/b//2'), or 'T:' for the target SmugMug folder.
+    key TEXT NOT NULL,
+    node_uri TEXT NOT NULL,
+    album_uri TEXT,
+    type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    url_name TEXT NOT NULL,
+    PRIMARY KEY (folder_id, key)
+  );
+  `,
+];
