@@ -124,7 +124,7 @@ export function planMirror(dirs: LocalDir[], options: MirrorOptions): MirrorPlan
         `Folder "${gallery}" is already a gallery on SmugMug, and galleries cannot hold folders; ` +
           `the photos of "${dir.relPath}" go into gallery "${name}" beside it.`,
       );
-    } else if (depth > maxFolderK + 1 || dir.hasChildren) {
+    } else if (depth > maxFolderK + 1 || (dir.hasChildren && depth > maxFolderK)) {
       const where = anchorDepth < 0 ? 'the SmugMug folder you chose' : `"${dir.names[anchorDepth]}"`;
       const limit = `SmugMug's ${levels(maxFolderDepth)} folder levels`;
       const why =

@@ -334,6 +334,41 @@ describe('planMirror', () => {
     ]);
   });
 
+  test('a gallery that gains subfolders stays a gallery; they become galleries beside it', () => {
+    const plan = planMirror(dirs([['Trips', 3], ['Trips/Rome', 2], ['Trips/Rome/Day 1', 1], ['Kids', 1]]), {
+      rootName: 'Photos',
+      privacy: 'Private',
+      baseDepth: 0,
+      existing: new Map<string, NodeType>([['Trips', 'Album']]),
+    });
+    assert.deepEqual(plan.nodes, [
+      node('D:', null, 'Folder', 'Photos', 'Photos'),
+      node('D:Kids', 'D:', 'Album', 'Kids', 'Kids'),
+      node('D:Trips', 'D:', 'Album', 'Trips', 'Trips'),
+      node('D:Trips/Rome', 'D:', 'Album', 'Trips - Rome', 'Trips-Rome'),
+      node('D:Trips/Rome/Day 1', 'D:', 'Album', 'Trips - Rome - Day 1', 'Trips-Rome-Day-1'),
+    ]);
+    assert.deepEqual(plan.warnings, [
+      'Folder "Trips" is already a gallery on SmugMug, and galleries cannot hold folders; the photos of "Trips/Rome" go into gallery "Trips - Rome" beside it.',
+      'Folder "Trips" is already a gallery on SmugMug, and galleries cannot hold folders; the photos of "Trips/Rome/Day 1" go into gallery "Trips - Rome - Day 1" beside it.',
+    ]);
+  });
+
+  test('a folder that lost its subfolders stays a folder, its files in its own gallery', () => {
+    const plan = planMirror(dirs([['Trips', 3]]), {
+      rootName: 'Photos',
+      privacy: 'Private',
+      baseDepth: 0,
+      existing: new Map<string, NodeType>([['Trips', 'Folder']]),
+    });
+    assert.deepEqual(plan.nodes, [
+      node('D:', null, 'Folder', 'Photos', 'Photos'),
+      node('D:Trips', 'D:', 'Folder', 'Trips', 'Trips'),
+      { ...node('F:Trips', 'D:Trips', 'Album', 'Images from folder Trips', 'Images-from-folder-Trips') },
+    ]);
+    assert.equal(plan.galleryFor.get('Trips'), 'F:Trips');
+  });
+
   test('refuses paths and depths it cannot plan', () => {
     const options = { rootName: 'P', privacy: 'Private' as const, baseDepth: 0 };
     for (const bad of ['/a', 'a/', 'a//b', './a', 'a/../b']) {
