@@ -1,0 +1,177 @@
+// Bring the store up to date with a connected folder on disk. Only (size, mtime) are compared:
+// an unchanged file is never read, so a walk over a large unchanged library costs one stat per
+// file. New and changed files become pending with no hash yet; the uploader hashes them.
+import { stat } from 'node:fs/promises';
+import type { FileRow, FolderRow, Store } from '../store/store.ts';
+import { type MediaSettings, makeClassifier, makeDirFilter, sizeProblem } from './media.ts';
+import { walk } from './walk.ts';
+
+export interface ScanResult {
+  files: number;
+  added: number;
+  changed: number;
+  unchanged: number;
+  problems: number;
+  deleted: number;
+}
+
+export class FolderUnavailableError extends Error {
+  constructor(path: string, reason: string) {
+    super(`${path}: ${reason}`);
+    this.name = 'FolderUnavailableError';
+  }
+}
+
+const BATCH = 500;
+
+/** The walk throws only when the connected folder itself cannot be read (it went away). */
+async function* unavailableOnRootError<T>(items: AsyncGenerator<T>, path: string): AsyncGenerator<T> {
+  try {
+    yield* items;
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new FolderUnavailableError(path, (e as Error).message);
+  }
+}
+
+/** Files that were already on SmugMug keep their record; the others are simply forgotten. */
+export const DELETED_REASON = 'deleted locally; kept on SmugMug';
+
+function within(relPath: string, dirs: Set<string>): boolean {
+  for (let i = relPath.lastIndexOf('/'); i > 0; i = relPath.lastIndexOf('/', i - 1)) {
+    if (dirs.has(relPath.slice(0, i))) return true;
+  }
+  return dirs.has('');
+}
+
+export async function scanFolder(
+  store: Store,
+  folder: FolderRow,
+  media: MediaSettings,
+  signal?: AbortSignal,
+): Promise<ScanResult> {
+  // A missing root is an unplugged drive or unmounted share, never "everything was deleted".
+  try {
+    const s = await stat(folder.path);
+    if (!s.isDirectory()) throw new FolderUnavailableError(folder.path, 'is not a folder any more');
+  } catch (e) {
+    if (e instanceof FolderUnavailableError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new FolderUnavailableError(
+      folder.path,
+      code === 'ENOENT' ? 'folder not found (is its drive connected?)' : `cannot open folder (${code})`,
+    );
+  }
+
+  const known = new Map<string, FileRow>(store.filesOf(folder.id).map((r) => [r.rel_path, r]));
+  const seen = new Set<string>();
+  const unreadableDirs = new Set<string>();
+  const classify = makeClassifier(media);
+  const result: ScanResult = { files: 0, added: 0, changed: 0, unchanged: 0, problems: 0, deleted: 0 };
+  const now = Date.now();
+  let pendingWrites = 0;
+
+  const write = (fn: () => void) => {
+    if (pendingWrites === 0) store.db.exec('BEGIN IMMEDIATE');
+    fn();
+    if (++pendingWrites >= BATCH) {
+      store.db.exec('COMMIT');
+      pendingWrites = 0;
+    }
+  };
+
+  const record = (
+    relPath: string,
+    fields: Parameters<Store['updateFile']>[1] & { size: number; mtime_ms: number },
+  ) => {
+    const row = known.get(relPath);
+    write(() => {
+      if (row) store.updateFile(row.id, fields, now);
+      else store.insertFile(folder.id, relPath, { state: 'pending', ...fields }, now);
+    });
+  };
+
+  try {
+    const items = walk(folder.path, { descend: makeDirFilter(media), ...(signal ? { signal } : {}) });
+    for await (const item of unavailableOnRootError(items, folder.path)) {
+      if (item.type === 'dir') continue;
+      if (item.type === 'problem') {
+        result.problems++;
+        seen.add(item.relPath);
+        if (item.isDir) unreadableDirs.add(item.relPath);
+        const row = known.get(item.relPath);
+        if (row?.state === 'failed' && row.last_error === item.reason) continue;
+        record(item.relPath, {
+          size: row?.size ?? 0,
+          mtime_ms: row?.mtime_ms ?? 0,
+          state: 'failed',
+          error_kind: 'permanent',
+          last_error: item.reason,
+        });
+        continue;
+      }
+      const c = classify(item.relPath);
+      if (c.kind === 'ignored') continue;
+      seen.add(item.relPath);
+      result.files++;
+      const row = known.get(item.relPath);
+      const same = row !== undefined && row.size === item.size && row.mtime_ms === item.mtimeMs;
+      if (c.kind === 'skipped' || sizeProblem(c.kind === 'media' ? c.media : 'photo', item.size) !== null) {
+        const reason =
+          c.kind === 'skipped'
+            ? c.reason
+            : (sizeProblem(c.kind === 'media' ? c.media : 'photo', item.size) as string);
+        if (row && same && row.last_error === reason) {
+          result.unchanged++;
+          continue;
+        }
+        if (row) result.changed++;
+        else result.added++;
+        record(item.relPath, {
+          size: item.size,
+          mtime_ms: item.mtimeMs,
+          md5: null,
+          state: c.kind === 'skipped' ? 'skipped' : 'failed',
+          error_kind: c.kind === 'skipped' ? null : 'permanent',
+          last_error: reason,
+        });
+        continue;
+      }
+      if (row && same && row.state !== 'skipped') {
+        result.unchanged++;
+        if (row.state === 'deleted') {
+          write(() =>
+            store.updateFile(row.id, {
+              state: row.md5 !== null && row.md5 === row.uploaded_md5 ? 'uploaded' : 'pending',
+              last_error: null,
+            }),
+          );
+        }
+        continue;
+      }
+      if (row) result.changed++;
+      else result.added++;
+      record(item.relPath, {
+        size: item.size,
+        mtime_ms: item.mtimeMs,
+        md5: null,
+        state: 'pending',
+        attempts: 0,
+        error_kind: null,
+        last_error: null,
+      });
+    }
+    for (const row of known.values()) {
+      if (seen.has(row.rel_path) || within(row.rel_path, unreadableDirs)) continue;
+      if (row.state === 'deleted') continue;
+      result.deleted++;
+      write(() => {
+        if (row.image_uri) store.updateFile(row.id, { state: 'deleted', last_error: DELETED_REASON });
+        else store.deleteFile(row.id);
+      });
+    }
+  } finally {
+    if (pendingWrites > 0) store.db.exec('COMMIT');
+  }
+  return result;
+}

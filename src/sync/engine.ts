@@ -1,0 +1,565 @@
+// The sync engine: brings SmugMug up to date with the connected folders, exactly once.
+//
+// Per folder: scan (size/mtime against the store) → plan the SmugMug tree → for each local
+// dir with work to do, list its galleries that already exist once and claim what is there by
+// MD5 → queue the rest. Uploads from every folder share one queue (the parallel-upload limit)
+// and one token bucket (the bandwidth limit). A file is marked 'uploading' in the store before
+// its first byte is sent, so after a crash the gallery listing tells whether it arrived.
+import { EventEmitter } from 'node:events';
+import { stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream';
+import PQueue from 'p-queue';
+import type { Settings } from '../config/settings.ts';
+import { FileChangedError, md5File } from '../library/hash.ts';
+import { DEFAULT_MEDIA_SETTINGS, type MediaSettings, makeClassifier, sizeProblem } from '../library/media.ts';
+import { FolderUnavailableError, type ScanResult, scanFolder } from '../library/scan.ts';
+import { planMirror } from '../plan/mirror.ts';
+import { ALBUM_CAPACITY, assignOverflow, overflowKey } from '../plan/overflow.ts';
+import type { SmugMugClient } from '../smugmug/client.ts';
+import { LocalFileError, type NodeType, type Privacy, type RemoteImage } from '../smugmug/types.ts';
+import type { FileRow, FolderRow, Store } from '../store/store.ts';
+import { CHANGED_REASON, type Outcome, outcomeOf } from './failure.ts';
+import { ProgressTracker } from './progress.ts';
+import { RemoteTree, splitOverflow } from './remote-tree.ts';
+import { TokenBucket, throttle } from './token-bucket.ts';
+
+export type SmugMugApi = Pick<
+  SmugMugClient,
+  'authUser' | 'children' | 'createNode' | 'albumImages' | 'upload'
+>;
+
+export interface FolderSummary {
+  folderId: number;
+  path: string;
+  scan: ScanResult | undefined;
+  uploaded: number;
+  replaced: number;
+  /** Files found already on SmugMug (matched by MD5) and recorded without uploading. */
+  alreadyThere: number;
+  failed: number;
+  hashed: number;
+  bytesSent: number;
+  galleriesCreated: number;
+  /** Set when the folder could not be synced at all (drive missing, account problem). */
+  error: string | undefined;
+  durationMs: number;
+}
+
+export interface FileEvent {
+  folderId: number;
+  relPath: string;
+  state: 'uploaded' | 'replaced' | 'already-there' | 'failed' | 'changed' | 'deleted';
+  reason?: string;
+}
+
+interface EngineEvents {
+  file: [FileEvent];
+}
+
+/** A file that changes while it uploads is tried again this many times in one run. */
+const CHANGED_RETRIES = 2;
+const CHANGED_DELAY_MS = 1000;
+const HASH_PARALLEL = 4;
+const DELETED_WHILE_UPLOADING = 'deleted locally while uploading; the copy on SmugMug is kept';
+
+export function mediaSettingsOf(folder: FolderRow): MediaSettings {
+  const raw = JSON.parse(folder.settings || '{}') as Partial<MediaSettings>;
+  return { ...DEFAULT_MEDIA_SETTINGS, ...raw };
+}
+
+function dirOf(relPath: string): string {
+  const i = relPath.lastIndexOf('/');
+  return i < 0 ? '' : relPath.slice(0, i);
+}
+
+function imageKeyOf(uri: string | null): string | undefined {
+  return uri ? /\/image\/([^/-]+)-\d+$/.exec(uri)?.[1] : undefined;
+}
+
+function isTodo(r: FileRow): boolean {
+  return (
+    r.state === 'pending' || r.state === 'uploading' || (r.state === 'failed' && r.error_kind === 'transient')
+  );
+}
+
+/** Counts toward its gallery and keeps it alive in the plan. */
+function isKept(r: FileRow): boolean {
+  return r.state === 'uploaded' || isTodo(r);
+}
+
+/** Remote images nobody has claimed yet, by MD5; each can be claimed by one local file only. */
+class UnclaimedImages {
+  private readonly byMd5 = new Map<string, { image: RemoteImage; index: number }[]>();
+  readonly perIndex = new Map<number, number>();
+  size = 0;
+
+  add(image: RemoteImage, index: number): void {
+    this.perIndex.set(index, (this.perIndex.get(index) ?? 0) + 1);
+    if (!image.archivedMD5) return;
+    const list = this.byMd5.get(image.archivedMD5) ?? [];
+    list.push({ image, index });
+    this.byMd5.set(image.archivedMD5, list);
+    this.size++;
+  }
+
+  take(md5: string, fileName: string): { image: RemoteImage; index: number } | undefined {
+    const list = this.byMd5.get(md5);
+    if (!list || list.length === 0) return undefined;
+    const i = Math.max(
+      0,
+      list.findIndex((c) => c.image.fileName === fileName),
+    );
+    const [hit] = list.splice(i, 1);
+    if (hit) this.perIndex.set(hit.index, (this.perIndex.get(hit.index) ?? 1) - 1);
+    this.size--;
+    return hit;
+  }
+}
+
+class FolderRun {
+  readonly folder: FolderRow;
+  readonly tree: RemoteTree;
+  readonly classify: ReturnType<typeof makeClassifier>;
+  /** Image keys recorded for any file of this folder: never claimed for another file. */
+  readonly claimed = new Set<string>();
+  readonly summary: FolderSummary;
+
+  constructor(folder: FolderRow, tree: RemoteTree, media: MediaSettings) {
+    this.folder = folder;
+    this.tree = tree;
+    this.classify = makeClassifier(media);
+    this.summary = {
+      folderId: folder.id,
+      path: folder.path,
+      scan: undefined,
+      uploaded: 0,
+      replaced: 0,
+      alreadyThere: 0,
+      failed: 0,
+      hashed: 0,
+      bytesSent: 0,
+      galleriesCreated: 0,
+      error: undefined,
+      durationMs: 0,
+    };
+  }
+}
+
+export class AccountError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'AccountError';
+  }
+}
+
+export class SyncEngine extends EventEmitter<EngineEvents> {
+  readonly progress = new ProgressTracker();
+  private readonly store: Store;
+  private readonly client: SmugMugApi;
+  private readonly queue: PQueue;
+  private readonly bucket: TokenBucket;
+  private readonly stop = new AbortController();
+
+  constructor(options: { store: Store; client: SmugMugApi; settings: Settings }) {
+    super();
+    this.store = options.store;
+    this.client = options.client;
+    this.queue = new PQueue({ concurrency: options.settings.parallelUploads });
+    this.bucket = new TokenBucket(options.settings.bandwidthLimit);
+  }
+
+  get paused(): boolean {
+    return this.queue.isPaused;
+  }
+
+  /** No new upload starts until resume(); uploads already sending finish. */
+  pause(): void {
+    this.queue.pause();
+  }
+
+  resume(): void {
+    this.queue.start();
+  }
+
+  setBandwidthLimit(bytesPerSecond: number): void {
+    this.bucket.setRate(bytesPerSecond);
+  }
+
+  setParallelUploads(n: number): void {
+    this.queue.concurrency = n;
+  }
+
+  /** Stop starting uploads; in-flight ones are abandoned (they are verified on the next run). */
+  abort(reason: unknown = new Error('stopped')): void {
+    this.stop.abort(reason);
+    this.queue.clear();
+  }
+
+  /** Sync every folder; one folder's failure never stops the others. */
+  syncFolders(folders: FolderRow[]): Promise<FolderSummary[]> {
+    return Promise.all(folders.map((f) => this.syncFolder(f)));
+  }
+
+  async syncFolder(folder: FolderRow): Promise<FolderSummary> {
+    const started = performance.now();
+    const media = mediaSettingsOf(folder);
+    const run = new FolderRun(folder, new RemoteTree(this.client, this.store, folder), media);
+    try {
+      run.summary.scan = await scanFolder(this.store, folder, media, this.stop.signal);
+      await this.uploadFolder(run);
+      this.store.folderSynced(folder.id, Date.now(), null);
+    } catch (e) {
+      const reason =
+        e instanceof FolderUnavailableError || e instanceof AccountError
+          ? e.message
+          : this.stop.signal.aborted
+            ? 'stopped before it finished'
+            : outcomeOf(e).reason;
+      run.summary.error = reason;
+      this.store.folderSynced(folder.id, Date.now(), reason);
+      if (outcomeOf(e).action === 'account') this.abort(e);
+    }
+    run.summary.galleriesCreated = run.tree.created;
+    run.summary.durationMs = performance.now() - started;
+    return run.summary;
+  }
+
+  private async uploadFolder(run: FolderRun): Promise<void> {
+    const { folder, tree } = run;
+    const rows = this.store.filesIn(folder.id, ['pending', 'uploading', 'uploaded', 'failed', 'deleted']);
+    for (const r of rows) {
+      const key = imageKeyOf(r.image_uri);
+      if (key) run.claimed.add(key);
+    }
+    const todo = rows.filter(isTodo);
+    if (todo.length === 0) return;
+
+    const kept = rows.filter(isKept);
+    const mediaCount = new Map<string, number>();
+    for (const r of kept) mediaCount.set(dirOf(r.rel_path), (mediaCount.get(dirOf(r.rel_path)) ?? 0) + 1);
+    const existing = new Map<string, NodeType>();
+    for (const [key, node] of this.store.nodesOf(folder.id)) {
+      if (key.startsWith('D:') && splitOverflow(key).index === 1)
+        existing.set(key.slice(2), node.type as NodeType);
+    }
+    const plan = planMirror(
+      [...mediaCount].map(([relPath, n]) => ({ relPath, mediaCount: n })),
+      {
+        rootName: basename(folder.path),
+        privacy: folder.privacy as Privacy,
+        baseDepth: tree.baseDepth,
+        existing,
+      },
+    );
+    tree.setPlan(plan);
+    this.progress.add(
+      todo.length,
+      todo.reduce((sum, r) => sum + r.size, 0),
+    );
+
+    const keptByDir = Map.groupBy(kept, (r) => dirOf(r.rel_path));
+    const tasks: Promise<void>[] = [];
+    for (const [dir, dirRows] of keptByDir) {
+      const dirTodo = dirRows.filter(isTodo);
+      if (dirTodo.length === 0) continue;
+      if (this.stop.signal.aborted) break;
+      const galleryKey = plan.galleryFor.get(dir);
+      if (!galleryKey) throw new Error(`the plan has no gallery for "${dir}"`);
+      const assignment = await this.prepareDir(run, galleryKey, dirRows, dirTodo);
+      for (const [row, index] of assignment) {
+        tasks.push(this.queue.add(() => this.uploadFile(run, row, galleryKey, index)));
+      }
+    }
+    await Promise.all(tasks);
+    if (this.stop.signal.aborted) throw this.stop.signal.reason;
+  }
+
+  /**
+   * Lists the dir's galleries that already exist, records local files that are already there,
+   * and decides which gallery (overflow index) each remaining file goes to.
+   */
+  private async prepareDir(
+    run: FolderRun,
+    galleryKey: string,
+    dirRows: FileRow[],
+    dirTodo: FileRow[],
+  ): Promise<Map<FileRow, number>> {
+    const indexOf = (r: FileRow) => (r.gallery_key ? splitOverflow(r.gallery_key).index : undefined);
+    const highest = Math.max(1, ...dirRows.map((r) => indexOf(r) ?? 1));
+    const unclaimed = new UnclaimedImages();
+    for (let n = 1; ; n++) {
+      const node = await run.tree.find(overflowKey(galleryKey, n));
+      if (!node) {
+        if (n >= highest) break;
+        continue;
+      }
+      if (!run.tree.preexisting.has(node.key) || !node.album_uri) continue;
+      const images = await this.client.albumImages(node.album_uri).catch((e: unknown) => {
+        // Deleted on SmugMug by the person: it is made again when a file needs it.
+        if (outcomeOf(e).action !== 'gallery-missing') throw e;
+        run.tree.forget(node.key);
+        return [];
+      });
+      for (const image of images) {
+        if (!run.claimed.has(image.imageKey)) unclaimed.add(image, n);
+      }
+    }
+
+    let remaining = dirTodo;
+    const found = new Set<number>();
+    if (unclaimed.size > 0) {
+      await this.hashAll(run, dirTodo);
+      remaining = [];
+      for (const row of dirTodo) {
+        const current = this.store.file(row.id);
+        if (!current || !isTodo(current)) continue;
+        const hit = current.md5 ? unclaimed.take(current.md5, basename(current.rel_path)) : undefined;
+        if (hit) {
+          this.recordFound(run, current, overflowKey(galleryKey, hit.index), hit.image);
+          found.add(current.id);
+        } else remaining.push(current);
+      }
+    }
+    const files = dirRows
+      .filter((r) => !found.has(r.id))
+      .map((r) => {
+        const index = indexOf(r);
+        return index === undefined ? { name: r.rel_path } : { name: r.rel_path, index };
+      });
+    const assigned = assignOverflow(files, ALBUM_CAPACITY, unclaimed.perIndex);
+    return new Map(remaining.map((r) => [r, assigned.get(r.rel_path) ?? 1]));
+  }
+
+  private async hashAll(run: FolderRun, rows: FileRow[]): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < rows.length && !this.stop.signal.aborted) {
+        const row = rows[next++] as FileRow;
+        if (row.md5) continue;
+        try {
+          await this.hash(run, row);
+        } catch (e) {
+          this.fail(run, row, outcomeOf(e));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: HASH_PARALLEL }, worker));
+  }
+
+  private async hash(run: FolderRun, row: FileRow): Promise<string> {
+    const md5 = await md5File(join(run.folder.path, row.rel_path), {
+      size: row.size,
+      signal: this.stop.signal,
+    });
+    run.summary.hashed++;
+    this.store.updateFile(row.id, { md5 });
+    return md5;
+  }
+
+  private recordFound(run: FolderRun, row: FileRow, galleryKey: string, image: RemoteImage): void {
+    const node = run.tree.nodeFor(galleryKey);
+    this.store.updateFile(row.id, {
+      state: 'uploaded',
+      gallery_key: galleryKey,
+      album_uri: node?.album_uri ?? null,
+      image_uri: image.imageUri,
+      album_image_uri: image.albumImageUri,
+      web_url: image.webUri ?? null,
+      uploaded_md5: row.md5,
+      uploaded_size: row.size,
+      uploaded_at: Date.now(),
+      last_error: null,
+      error_kind: null,
+    });
+    run.claimed.add(image.imageKey);
+    run.summary.alreadyThere++;
+    this.progress.finish(row.rel_path, row.size);
+    this.emit('file', { folderId: run.folder.id, relPath: row.rel_path, state: 'already-there' });
+  }
+
+  private fail(run: FolderRun, row: FileRow, outcome: Outcome): void {
+    const kind = outcome.action === 'permanent' ? 'permanent' : 'transient';
+    // A file whose earlier version is on SmugMug keeps that record; only this attempt failed.
+    this.store.updateFile(row.id, { state: 'failed', error_kind: kind, last_error: outcome.reason });
+    run.summary.failed++;
+    this.emit('file', {
+      folderId: run.folder.id,
+      relPath: row.rel_path,
+      state: 'failed',
+      reason: outcome.reason,
+    });
+  }
+
+  private async uploadFile(run: FolderRun, row: FileRow, galleryKey: string, index: number): Promise<void> {
+    if (this.stop.signal.aborted) return;
+    let finished = false;
+    try {
+      for (let round = 0; round <= CHANGED_RETRIES && !this.stop.signal.aborted; round++) {
+        if (round > 0) await new Promise((r) => setTimeout(r, CHANGED_DELAY_MS));
+        const outcome = await this.uploadOnce(run, row.id, galleryKey, index);
+        if (outcome !== 'changed') break;
+      }
+      finished = true;
+    } catch (e) {
+      const outcome = outcomeOf(e);
+      if (this.stop.signal.aborted && outcome.action !== 'account') return;
+      this.fail(run, row, outcome);
+      finished = true;
+      if (outcome.action === 'account') this.abort(new AccountError(outcome.reason));
+    } finally {
+      if (finished) this.progress.finish(row.rel_path, row.size);
+    }
+  }
+
+  /** One attempt at one file; 'changed' when the file changed under it and should be tried again. */
+  private async uploadOnce(
+    run: FolderRun,
+    id: number,
+    galleryKey: string,
+    startIndex: number,
+  ): Promise<'done' | 'changed'> {
+    let row = this.store.file(id);
+    if (!row || !isTodo(row)) return 'done';
+    const abs = join(run.folder.path, row.rel_path);
+    const before = await stat(abs);
+    if (!before.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    if (before.size !== row.size || before.mtimeMs !== row.mtime_ms) {
+      this.store.updateFile(id, { size: before.size, mtime_ms: before.mtimeMs, md5: null });
+      row = this.store.file(id) as FileRow;
+    }
+    const c = run.classify(row.rel_path);
+    if (c.kind !== 'media') throw new Error(`not a media file any more: ${row.rel_path}`);
+    const tooBig = sizeProblem(c.media, row.size);
+    if (tooBig) {
+      this.fail(run, row, { action: 'permanent', reason: tooBig });
+      return 'done';
+    }
+    const md5 =
+      row.md5 ??
+      (await this.hash(run, row).catch((e: unknown) =>
+        e instanceof FileChangedError ? null : Promise.reject(e),
+      ));
+    if (md5 === null) {
+      this.store.updateFile(id, {
+        md5: null,
+        state: 'failed',
+        error_kind: 'transient',
+        last_error: CHANGED_REASON,
+      });
+      return 'changed';
+    }
+    if (row.image_uri && row.uploaded_md5 === md5) {
+      this.store.updateFile(id, { state: 'uploaded', last_error: null, error_kind: null });
+      return 'done';
+    }
+
+    let index = startIndex;
+    for (let hop = 0; ; hop++) {
+      const key = overflowKey(galleryKey, index);
+      const gallery = await run.tree.ensure(key);
+      const albumUri = gallery.album_uri as string;
+      const replace = row.image_uri && row.album_uri === albumUri ? row.image_uri : undefined;
+      this.store.updateFile(id, {
+        state: 'uploading',
+        attempts: row.attempts + 1,
+        gallery_key: key,
+        album_uri: albumUri,
+      });
+      const relPath = row.rel_path;
+      try {
+        const result = await this.client.upload({
+          albumUri,
+          filePath: abs,
+          size: row.size,
+          md5,
+          fileName: basename(relPath),
+          mimeType: c.mimeType,
+          ...(replace ? { replaceImageUri: replace } : {}),
+          wrapBody: (source) => pipeline(source, throttle(this.bucket, this.stop.signal), () => {}),
+          onProgress: (sent) => this.progress.sending(relPath, sent),
+          matches: (image) => image.archivedMD5 === md5 && !run.claimed.has(image.imageKey),
+          signal: this.stop.signal,
+        });
+        const imageKey = imageKeyOf(result.imageUri);
+        if (imageKey) run.claimed.add(imageKey);
+        run.summary.bytesSent += row.size;
+        return await this.recordUploaded(run, row, md5, key, albumUri, result, replace !== undefined, before);
+      } catch (e) {
+        if (e instanceof LocalFileError) {
+          // The file shrank or went away while it was being read: look at it again shortly.
+          this.store.updateFile(id, {
+            md5: null,
+            state: 'failed',
+            error_kind: 'transient',
+            last_error: CHANGED_REASON,
+          });
+          return 'changed';
+        }
+        const outcome = outcomeOf(e);
+        if (outcome.action === 'gallery-full' && hop < 50) {
+          index++;
+          continue;
+        }
+        if (outcome.action === 'gallery-missing' && hop === 0) {
+          run.tree.forget(key);
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private async recordUploaded(
+    run: FolderRun,
+    row: FileRow,
+    md5: string,
+    galleryKey: string,
+    albumUri: string,
+    result: { imageUri: string; albumImageUri: string; url?: string },
+    replaced: boolean,
+    before: { size: number; mtimeMs: number },
+  ): Promise<'done' | 'changed'> {
+    const uploaded = {
+      gallery_key: galleryKey,
+      album_uri: albumUri,
+      image_uri: result.imageUri,
+      album_image_uri: result.albumImageUri,
+      web_url: result.url ?? null,
+      uploaded_md5: md5,
+      uploaded_size: row.size,
+      uploaded_at: Date.now(),
+    };
+    const after = await stat(join(run.folder.path, row.rel_path)).catch(() => undefined);
+    const folderId = run.folder.id;
+    if (!after) {
+      this.store.updateFile(row.id, { ...uploaded, state: 'deleted', last_error: DELETED_WHILE_UPLOADING });
+      this.emit('file', {
+        folderId,
+        relPath: row.rel_path,
+        state: 'deleted',
+        reason: DELETED_WHILE_UPLOADING,
+      });
+      return 'done';
+    }
+    if (replaced) run.summary.replaced++;
+    else run.summary.uploaded++;
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+      // What arrived is the file as it was when hashed; the newer version replaces it in place.
+      this.store.updateFile(row.id, {
+        ...uploaded,
+        size: after.size,
+        mtime_ms: after.mtimeMs,
+        md5: null,
+        state: 'failed',
+        error_kind: 'transient',
+        last_error: CHANGED_REASON,
+      });
+      this.emit('file', { folderId, relPath: row.rel_path, state: 'changed', reason: CHANGED_REASON });
+      return 'changed';
+    }
+    this.store.updateFile(row.id, { ...uploaded, state: 'uploaded', last_error: null, error_kind: null });
+    this.emit('file', { folderId, relPath: row.rel_path, state: replaced ? 'replaced' : 'uploaded' });
+    return 'done';
+  }
+}
