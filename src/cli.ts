@@ -1,6 +1,19 @@
 // The `safelight` command.
 import { chmodSync, writeFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  type AddOptions,
+  addFolder,
+  PRIVACY_CHOICES,
+  retryFailed,
+  selectFolders,
+  status,
+  statusText,
+} from './cli/commands.ts';
+import { type Context, openContext, UserError } from './cli/context.ts';
+import { login } from './cli/login.ts';
+import { runSync } from './cli/run-sync.ts';
+import { parseRate } from './config/settings.ts';
 import { FaultSpecError, parseFaultSpec } from './sandbox/faults.ts';
 import { startSandbox } from './sandbox/server.ts';
 
@@ -83,6 +96,129 @@ program
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     },
+  );
+
+/** Runs a command with the context, turning a person's mistakes into one clear line. */
+function withContext<A extends unknown[]>(fn: (ctx: Context, ...args: A) => Promise<number | undefined>) {
+  return async (...args: A) => {
+    let ctx: Context | undefined;
+    try {
+      ctx = openContext();
+      process.exitCode = (await fn(ctx, ...args)) ?? 0;
+    } catch (e) {
+      if (!(e instanceof UserError || e instanceof Error)) throw e;
+      process.stderr.write(`safelight: ${e.message}\n`);
+      process.exitCode = 1;
+    } finally {
+      ctx?.store.close();
+    }
+  };
+}
+
+function rate(value: string): number {
+  try {
+    return parseRate(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function parallel(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new InvalidArgumentError('a whole number from 1 to 16');
+  return n;
+}
+
+program
+  .command('login')
+  .description('Connect your SmugMug account (PIN sign-in), or a running sandbox with --sandbox')
+  .option('--sandbox <ready-file>', "use the endpoints and credentials in a sandbox's ready file")
+  .addOption(new Option('--api <url>', 'API base URL (default: SmugMug)').hideHelp())
+  .addOption(new Option('--upload <url>', 'uploader URL (default: SmugMug)').hideHelp())
+  .addOption(new Option('--oauth <url>', 'OAuth base URL (default: SmugMug)').hideHelp())
+  .action(
+    withContext(async (ctx, opts: { sandbox?: string; api?: string; upload?: string; oauth?: string }) => {
+      const account = await login(ctx, opts, {
+        input: process.stdin,
+        output: process.stdout,
+        env: process.env,
+      });
+      process.stdout.write(`Signed in to SmugMug as ${account.nickname}.\n`);
+      return 0;
+    }),
+  );
+
+program
+  .command('add')
+  .description('Connect a folder: its photos and videos are backed up to SmugMug')
+  .argument('<folder>', 'the folder to back up')
+  .addOption(
+    new Option('--privacy <privacy>', 'privacy of new galleries').choices(PRIVACY_CHOICES).default('private'),
+  )
+  .addOption(new Option('--mode <mode>', 'how folders map to SmugMug').choices(['mirror']).default('mirror'))
+  .option(
+    '--target <smugmug-folder>',
+    'SmugMug folder to put it in, e.g. "Backups/Laptop" (default: the top)',
+    '',
+  )
+  .option('--no-videos', 'leave videos out')
+  .option('--raw', 'include RAW files (SmugMug needs the Source plan for them)', false)
+  .option('--ignore <pattern...>', 'glob patterns of files and folders to leave out', [])
+  .action(
+    withContext(async (ctx, folder: string, opts: AddOptions) => {
+      const row = await addFolder(ctx, folder, opts);
+      const where = row.target ? `the SmugMug folder "${row.target}"` : 'the top of your SmugMug site';
+      process.stdout.write(
+        `Connected ${row.path}: it goes into ${where} as ${row.privacy} galleries. Run "safelight sync --once".\n`,
+      );
+      return 0;
+    }),
+  );
+
+program
+  .command('sync')
+  .description('Upload what is new or changed in the connected folders')
+  .argument('[folder]', 'only this connected folder')
+  .option('--once', 'one pass over the folders, then exit')
+  .option('--limit <rate>', 'bandwidth limit for this run, e.g. 5MB (per second); 0 = none', rate)
+  .option('--parallel <n>', 'uploads at once', parallel)
+  .action(
+    withContext(
+      async (
+        ctx,
+        folder: string | undefined,
+        opts: { once?: boolean; limit?: number; parallel?: number },
+      ) => {
+        if (!opts.once) throw new UserError('"safelight sync" runs one pass for now: add --once');
+        return runSync(ctx, await selectFolders(ctx, folder), opts);
+      },
+    ),
+  );
+
+program
+  .command('status')
+  .description('What is backed up, pending, failed (and why) in each connected folder')
+  .option('--json', 'machine-readable output')
+  .action(
+    withContext(async (ctx, opts: { json?: boolean }) => {
+      const s = status(ctx);
+      process.stdout.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : statusText(s));
+      return 0;
+    }),
+  );
+
+program
+  .command('retry')
+  .description('Try failed files again, then sync once')
+  .argument('[folder]', 'only this connected folder')
+  .option('--no-sync', 'only mark them to be tried on the next sync')
+  .action(
+    withContext(async (ctx, folder: string | undefined, opts: { sync: boolean }) => {
+      const folders = await selectFolders(ctx, folder);
+      const n = retryFailed(ctx, folders);
+      process.stdout.write(`${n} failed file${n === 1 ? '' : 's'} will be tried again.\n`);
+      return opts.sync && n > 0 ? runSync(ctx, folders, {}) : 0;
+    }),
   );
 
 await program.parseAsync(process.argv);

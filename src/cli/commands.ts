@@ -1,0 +1,191 @@
+// The engine's commands as plain functions: they take a context and return what to print, so
+// tests reach them without spawning a process.
+import { realpath, stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from '../library/media.ts';
+import type { Privacy } from '../smugmug/types.ts';
+import type { FileState, FolderRow } from '../store/store.ts';
+import { type FolderSummary, SyncEngine } from '../sync/engine.ts';
+import { type Context, clientFor, requireAccount, UserError } from './context.ts';
+
+export const PRIVACY_CHOICES = ['private', 'unlisted', 'public'] as const;
+
+export interface AddOptions {
+  privacy: (typeof PRIVACY_CHOICES)[number];
+  mode: 'mirror';
+  target: string;
+  videos: boolean;
+  raw: boolean;
+  ignore: string[];
+}
+
+/** `child` is `parent` or inside it. */
+function contains(parent: string, child: string): boolean {
+  const r = relative(parent, child);
+  return r === '' || (r !== '..' && !r.startsWith(`..${sep}`) && !isAbsolute(r));
+}
+
+export async function addFolder(ctx: Context, folder: string, options: AddOptions): Promise<FolderRow> {
+  let path: string;
+  try {
+    path = await realpath(resolve(folder));
+    if (!(await stat(path)).isDirectory()) throw new UserError(`${folder} is not a folder`);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === 'ENOENT'
+        ? `${folder} does not exist`
+        : `cannot open ${folder} (${code ?? (e as Error).message})`,
+    );
+  }
+  for (const other of ctx.store.folders()) {
+    if (contains(other.path, path) || contains(path, other.path)) {
+      throw new UserError(
+        other.path === path
+          ? `${path} is already connected`
+          : `${path} overlaps the connected folder ${other.path}; connect folders that do not contain each other`,
+      );
+    }
+  }
+  const media: MediaSettings = {
+    ...DEFAULT_MEDIA_SETTINGS,
+    videos: options.videos,
+    raw: options.raw,
+    ignore: options.ignore,
+  };
+  const privacy = (options.privacy[0]?.toUpperCase() + options.privacy.slice(1)) as Privacy;
+  return ctx.store.addFolder({
+    path,
+    mode: options.mode,
+    privacy,
+    target: options.target.split('/').filter(Boolean).join('/'),
+    settings: JSON.stringify(media),
+  });
+}
+
+export async function selectFolders(ctx: Context, folder: string | undefined): Promise<FolderRow[]> {
+  const all = ctx.store.folders();
+  if (all.length === 0) throw new UserError('no folders connected yet: run "safelight add FOLDER" first');
+  if (folder === undefined) return all;
+  const path = await realpath(resolve(folder)).catch(() => resolve(folder));
+  const match = all.find((f) => f.path === path);
+  if (!match) throw new UserError(`${folder} is not a connected folder (see "safelight status")`);
+  return [match];
+}
+
+export interface SyncHooks {
+  onEngine?: (engine: SyncEngine) => void;
+  limit?: number;
+  parallel?: number;
+}
+
+export async function syncFolders(
+  ctx: Context,
+  folders: FolderRow[],
+  hooks: SyncHooks = {},
+): Promise<FolderSummary[]> {
+  const account = requireAccount(ctx);
+  const settings = {
+    ...ctx.settings,
+    ...(hooks.limit !== undefined ? { bandwidthLimit: hooks.limit } : {}),
+    ...(hooks.parallel !== undefined ? { parallelUploads: hooks.parallel } : {}),
+  };
+  const engine = new SyncEngine({ store: ctx.store, client: clientFor(account, settings), settings });
+  hooks.onEngine?.(engine);
+  return engine.syncFolders(folders);
+}
+
+export function retryFailed(ctx: Context, folders: FolderRow[]): number {
+  return folders.reduce((n, f) => n + ctx.store.resetFailed(f.id), 0);
+}
+
+export interface FileReason {
+  file: string;
+  reason: string;
+}
+
+export interface FolderStatus {
+  path: string;
+  mode: string;
+  privacy: string;
+  target: string;
+  lastSyncAt: string | null;
+  lastError: string | null;
+  counts: Record<FileState, number>;
+  failed: (FileReason & { retryable: boolean })[];
+  skipped: FileReason[];
+  deleted: FileReason[];
+}
+
+export interface Status {
+  account: { nickname: string; apiBaseUrl: string } | null;
+  folders: FolderStatus[];
+}
+
+export function status(ctx: Context): Status {
+  let account: Status['account'] = null;
+  try {
+    const a = requireAccount(ctx);
+    account = { nickname: a.nickname, apiBaseUrl: a.endpoints.apiBaseUrl };
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+  }
+  return {
+    account,
+    folders: ctx.store.folders().map((f) => {
+      const reasons = (state: FileState) =>
+        ctx.store.filesIn(f.id, [state]).map((r) => ({
+          file: r.rel_path,
+          reason: r.last_error ?? '',
+          retryable: r.error_kind === 'transient',
+        }));
+      return {
+        path: f.path,
+        mode: f.mode,
+        privacy: f.privacy,
+        target: f.target,
+        lastSyncAt: f.last_sync_at === null ? null : new Date(f.last_sync_at).toISOString(),
+        lastError: f.last_error,
+        counts: ctx.store.counts(f.id),
+        failed: reasons('failed'),
+        skipped: reasons('skipped').map(({ file, reason }) => ({ file, reason })),
+        deleted: reasons('deleted').map(({ file, reason }) => ({ file, reason })),
+      };
+    }),
+  };
+}
+
+const LIST_LIMIT = 20;
+
+export function statusText(s: Status): string {
+  const lines: string[] = [];
+  lines.push(
+    s.account ? `Signed in to SmugMug as ${s.account.nickname} (${s.account.apiBaseUrl})` : 'Not signed in',
+  );
+  if (s.folders.length === 0) lines.push('No folders connected.');
+  for (const f of s.folders) {
+    const c = f.counts;
+    const where = f.target ? `SmugMug folder "${f.target}"` : 'the top of your SmugMug site';
+    lines.push('');
+    lines.push(`${f.path}  →  ${where}, ${f.privacy}`);
+    lines.push(
+      `  ${c.uploaded} uploaded, ${c.pending + c.uploading} pending, ${c.failed} failed, ` +
+        `${c.skipped} skipped, ${c.deleted} deleted locally`,
+    );
+    lines.push(
+      `  last sync: ${f.lastSyncAt ?? 'never'}${f.lastError ? ` — not finished: ${f.lastError}` : ''}`,
+    );
+    const list = (title: string, items: FileReason[]) => {
+      if (items.length === 0) return;
+      lines.push(`  ${title}:`);
+      for (const i of items.slice(0, LIST_LIMIT)) lines.push(`    ${i.file}: ${i.reason}`);
+      if (items.length > LIST_LIMIT)
+        lines.push(`    … and ${items.length - LIST_LIMIT} more (--json lists all)`);
+    };
+    list('Failed', f.failed);
+    list('Skipped', f.skipped);
+    list('Deleted locally', f.deleted);
+  }
+  return `${lines.join('\n')}\n`;
+}
