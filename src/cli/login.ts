@@ -16,36 +16,42 @@ export interface LoginOptions {
   oauth?: string;
 }
 
-function fromReadyFile(file: string): Omit<Account, 'nickname'> {
+const SANDBOX_FIELDS = [
+  'apiBaseUrl',
+  'uploadUrl',
+  'oauthBaseUrl',
+  'consumerKey',
+  'consumerSecret',
+  'accessToken',
+  'accessTokenSecret',
+  'nickname',
+] as const;
+
+export type SandboxReadyInfo = Record<(typeof SANDBOX_FIELDS)[number], string>;
+
+/** The account a sandbox's ready file (or its in-process info) describes. */
+export function sandboxAccount(info: SandboxReadyInfo): Account {
+  return {
+    endpoints: { apiBaseUrl: info.apiBaseUrl, uploadUrl: info.uploadUrl, oauthBaseUrl: info.oauthBaseUrl },
+    consumerKey: info.consumerKey,
+    consumerSecret: info.consumerSecret,
+    token: info.accessToken,
+    tokenSecret: info.accessTokenSecret,
+    nickname: info.nickname,
+  };
+}
+
+function fromReadyFile(file: string): Account {
   let info: Record<string, unknown>;
   try {
     info = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (e) {
     throw new UserError(`cannot read the sandbox ready file ${file}: ${(e as Error).message}`);
   }
-  const need = [
-    'apiBaseUrl',
-    'uploadUrl',
-    'oauthBaseUrl',
-    'consumerKey',
-    'consumerSecret',
-    'accessToken',
-    'accessTokenSecret',
-  ];
-  const missing = need.filter((k) => typeof info[k] !== 'string');
+  const missing = SANDBOX_FIELDS.filter((k) => typeof info[k] !== 'string');
   if (missing.length)
     throw new UserError(`${file} is not a sandbox ready file (missing ${missing.join(', ')})`);
-  return {
-    endpoints: {
-      apiBaseUrl: info.apiBaseUrl as string,
-      uploadUrl: info.uploadUrl as string,
-      oauthBaseUrl: info.oauthBaseUrl as string,
-    },
-    consumerKey: info.consumerKey as string,
-    consumerSecret: info.consumerSecret as string,
-    token: info.accessToken as string,
-    tokenSecret: info.accessTokenSecret as string,
-  };
+  return sandboxAccount(info as SandboxReadyInfo);
 }
 
 function endpointsFrom(options: LoginOptions): Endpoints {

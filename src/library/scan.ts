@@ -116,30 +116,10 @@ export async function scanFolder(
       result.files++;
       const row = known.get(item.relPath);
       const same = row !== undefined && row.size === item.size && row.mtime_ms === item.mtimeMs;
-      if (c.kind === 'skipped' || sizeProblem(c.kind === 'media' ? c.media : 'photo', item.size) !== null) {
-        const reason =
-          c.kind === 'skipped'
-            ? c.reason
-            : (sizeProblem(c.kind === 'media' ? c.media : 'photo', item.size) as string);
-        if (row && same && row.last_error === reason) {
-          result.unchanged++;
-          continue;
-        }
-        if (row) result.changed++;
-        else result.added++;
-        record(item.relPath, {
-          size: item.size,
-          mtime_ms: item.mtimeMs,
-          md5: null,
-          state: c.kind === 'skipped' ? 'skipped' : 'failed',
-          error_kind: c.kind === 'skipped' ? null : 'permanent',
-          last_error: reason,
-        });
-        continue;
-      }
-      if (row && same && row.state !== 'skipped') {
+      const problem = c.kind === 'skipped' ? c.reason : sizeProblem(c.media, item.size);
+      if (problem !== null ? same && row?.last_error === problem : same && row?.state !== 'skipped') {
         result.unchanged++;
-        if (row.state === 'deleted') {
+        if (row?.state === 'deleted') {
           write(() =>
             store.updateFile(row.id, {
               state: row.md5 !== null && row.md5 === row.uploaded_md5 ? 'uploaded' : 'pending',
@@ -151,14 +131,19 @@ export async function scanFolder(
       }
       if (row) result.changed++;
       else result.added++;
+      const skipped = c.kind === 'skipped';
       record(item.relPath, {
         size: item.size,
         mtime_ms: item.mtimeMs,
         md5: null,
-        state: 'pending',
         attempts: 0,
-        error_kind: null,
-        last_error: null,
+        ...(problem === null
+          ? { state: 'pending', error_kind: null, last_error: null }
+          : {
+              state: skipped ? 'skipped' : 'failed',
+              error_kind: skipped ? null : 'permanent',
+              last_error: problem,
+            }),
       });
     }
     for (const row of known.values()) {

@@ -412,6 +412,16 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     }
   }
 
+  private changed(id: number): 'changed' {
+    this.store.updateFile(id, {
+      md5: null,
+      state: 'failed',
+      error_kind: 'transient',
+      last_error: CHANGED_REASON,
+    });
+    return 'changed';
+  }
+
   /** One attempt at one file; 'changed' when the file changed under it and should be tried again. */
   private async uploadOnce(
     run: FolderRun,
@@ -440,15 +450,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       (await this.hash(run, row).catch((e: unknown) =>
         e instanceof FileChangedError ? null : Promise.reject(e),
       ));
-    if (md5 === null) {
-      this.store.updateFile(id, {
-        md5: null,
-        state: 'failed',
-        error_kind: 'transient',
-        last_error: CHANGED_REASON,
-      });
-      return 'changed';
-    }
+    if (md5 === null) return this.changed(id);
     if (row.image_uri && row.uploaded_md5 === md5) {
       this.store.updateFile(id, { state: 'uploaded', last_error: null, error_kind: null });
       return 'done';
@@ -486,16 +488,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         run.summary.bytesSent += row.size;
         return await this.recordUploaded(run, row, md5, key, albumUri, result, replace !== undefined, before);
       } catch (e) {
-        if (e instanceof LocalFileError) {
-          // The file shrank or went away while it was being read: look at it again shortly.
-          this.store.updateFile(id, {
-            md5: null,
-            state: 'failed',
-            error_kind: 'transient',
-            last_error: CHANGED_REASON,
-          });
-          return 'changed';
-        }
+        // The file shrank or went away while it was being read: look at it again shortly.
+        if (e instanceof LocalFileError) return this.changed(id);
         const outcome = outcomeOf(e);
         if (outcome.action === 'gallery-full' && hop < 50) {
           index++;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { addFolder } from '../../src/cli/commands.ts';
 import type { Context } from '../../src/cli/context.ts';
+import { sandboxAccount } from '../../src/cli/login.ts';
 import { homePaths } from '../../src/config/home.ts';
 import { type Account, DEFAULT_SETTINGS, type Settings, saveAccount } from '../../src/config/settings.ts';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.ts';
@@ -37,18 +38,7 @@ export async function syncEnv(sandboxOptions: SandboxOptions = {}): Promise<Sync
   const root = await mkdtemp(join(tmpdir(), 'safelight-sync-'));
   const home = join(root, 'home');
   const sandbox = await startSandbox(sandboxOptions);
-  const account: Account = {
-    endpoints: {
-      apiBaseUrl: sandbox.apiBaseUrl,
-      uploadUrl: sandbox.uploadUrl,
-      oauthBaseUrl: sandbox.oauthBaseUrl,
-    },
-    consumerKey: sandbox.consumerKey,
-    consumerSecret: sandbox.consumerSecret,
-    token: sandbox.accessToken,
-    tokenSecret: sandbox.accessTokenSecret,
-    nickname: sandbox.nickname,
-  };
+  const account = sandboxAccount(sandbox.info);
   const paths = homePaths({ SAFELIGHT_HOME: home });
   saveAccount(paths.account, account);
   const settings: Settings = { ...DEFAULT_SETTINGS, retry: TEST_RETRY };
