@@ -335,12 +335,20 @@ describe('planMirror', () => {
   });
 
   test('a gallery that gains subfolders stays a gallery; they become galleries beside it', () => {
-    const plan = planMirror(dirs([['Trips', 3], ['Trips/Rome', 2], ['Trips/Rome/Day 1', 1], ['Kids', 1]]), {
-      rootName: 'Photos',
-      privacy: 'Private',
-      baseDepth: 0,
-      existing: new Map<string, NodeType>([['Trips', 'Album']]),
-    });
+    const plan = planMirror(
+      dirs([
+        ['Trips', 3],
+        ['Trips/Rome', 2],
+        ['Trips/Rome/Day 1', 1],
+        ['Kids', 1],
+      ]),
+      {
+        rootName: 'Photos',
+        privacy: 'Private',
+        baseDepth: 0,
+        existing: new Map<string, NodeType>([['Trips', 'Album']]),
+      },
+    );
     assert.deepEqual(plan.nodes, [
       node('D:', null, 'Folder', 'Photos', 'Photos'),
       node('D:Kids', 'D:', 'Album', 'Kids', 'Kids'),
