@@ -2,7 +2,7 @@
 // default parallel uploads against one at a time, each into a fresh sandbox process with a fresh
 // SAFELIGHT_HOME, so neither run finds anything already there.
 import { join } from 'node:path';
-import { type AddOptions, addFolder } from '../src/cli/commands.ts';
+import { addFolder, DEFAULT_ADD_OPTIONS } from '../src/cli/commands.ts';
 import type { Context } from '../src/cli/context.ts';
 import { homePaths } from '../src/config/home.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../src/config/settings.ts';
@@ -19,14 +19,6 @@ const WRITE_BATCH = 100;
 // Uploading in parallel exists to be faster; on a 2-core machine that also runs the server the
 // gain is small, but it must never be a loss.
 const TARGET = 1;
-const ADD_OPTIONS: AddOptions = {
-  privacy: 'private',
-  mode: 'mirror',
-  target: '',
-  videos: true,
-  raw: false,
-  ignore: [],
-};
 
 /** The folder to sync: DIRS sub-folders (one gallery each) of JPEG-like files. */
 export async function writeSmallFiles(root: string): Promise<void> {
@@ -50,7 +42,7 @@ async function syncOnce(folder: string, parallelUploads: number): Promise<number
     const store = new Store(paths.state);
     try {
       const ctx: Context = { paths, store, settings };
-      await addFolder(ctx, folder, ADD_OPTIONS);
+      await addFolder(ctx, folder, DEFAULT_ADD_OPTIONS);
       const engine = new SyncEngine({ store, client: sandbox.client(), settings });
       const { value: summaries, ms } = await timed(() => engine.syncFolders(store.folders()));
       const uploaded = summaries.reduce((n, s) => n + s.uploaded, 0);

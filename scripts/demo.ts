@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { addFolder } from '../src/cli/commands.ts';
+import { addFolder, DEFAULT_ADD_OPTIONS } from '../src/cli/commands.ts';
 import { openContext } from '../src/cli/context.ts';
 import { sandboxAccount } from '../src/cli/login.ts';
 import { runSync } from '../src/cli/run-sync.ts';
@@ -81,14 +81,7 @@ try {
   }
   const ctx = openContext();
   saveAccount(ctx.paths.account, sandboxAccount(sandbox.info));
-  const folder = await addFolder(ctx, photos, {
-    privacy: 'private',
-    mode: 'mirror',
-    target: '',
-    videos: true,
-    raw: false,
-    ignore: [],
-  });
+  const folder = await addFolder(ctx, photos, DEFAULT_ADD_OPTIONS);
   process.stdout.write(`Sandbox SmugMug at ${sandbox.apiBaseUrl}\nConnected ${folder.path}\n\nFirst sync:\n`);
   await runSync(ctx, [folder], {});
   process.stdout.write('\nOn SmugMug now:\n');

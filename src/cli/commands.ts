@@ -19,6 +19,16 @@ export interface AddOptions {
   ignore: string[];
 }
 
+/** What `safelight add FOLDER` does with no options. */
+export const DEFAULT_ADD_OPTIONS: AddOptions = {
+  privacy: 'private',
+  mode: 'mirror',
+  target: '',
+  videos: true,
+  raw: false,
+  ignore: [],
+};
+
 /** `child` is `parent` or inside it. */
 function contains(parent: string, child: string): boolean {
   const r = relative(parent, child);

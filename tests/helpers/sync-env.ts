@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { addFolder } from '../../src/cli/commands.ts';
+import { addFolder, DEFAULT_ADD_OPTIONS } from '../../src/cli/commands.ts';
 import type { Context } from '../../src/cli/context.ts';
 import { sandboxAccount } from '../../src/cli/login.ts';
 import { homePaths } from '../../src/config/home.ts';
@@ -50,16 +50,7 @@ export async function syncEnv(sandboxOptions: SandboxOptions = {}): Promise<Sync
     account,
     ctx,
     settings,
-    add: (folder, options = {}) =>
-      addFolder(ctx, folder, {
-        privacy: 'private',
-        mode: 'mirror',
-        target: '',
-        videos: true,
-        raw: false,
-        ignore: [],
-        ...options,
-      }),
+    add: (folder, options = {}) => addFolder(ctx, folder, { ...DEFAULT_ADD_OPTIONS, ...options }),
     engine: (overrides = {}) => {
       const s = { ...settings, ...overrides };
       const client = new SmugMugClient({
