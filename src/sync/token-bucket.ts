@@ -152,6 +152,12 @@ export class TokenBucket {
 export function throttle(bucket: TokenBucket, signal?: AbortSignal): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
+      // Without a limit, cutting chunks into pieces only costs CPU; the rate is read per chunk,
+      // so a limit set while a file uploads still applies to the rest of it.
+      if (isUnlimited(bucket.rate)) {
+        callback(null, chunk);
+        return;
+      }
       const pass = async () => {
         for (let offset = 0; offset < chunk.length; offset += PIECE) {
           const piece = chunk.subarray(offset, offset + PIECE);
