@@ -89,15 +89,6 @@ export class RemoteTree {
     return row;
   }
 
-  private async parentUri(key: string, create: boolean): Promise<string | undefined> {
-    if (key === TARGET_KEY) return undefined;
-    const parentKey = key.startsWith('T:') ? undefined : this.plannedNode(key).parentKey;
-    const parent = create
-      ? await this.ensure(parentKey ?? TARGET_KEY)
-      : await this.find(parentKey ?? TARGET_KEY);
-    return parent?.node_uri;
-  }
-
   /** A child with this Name and type that no other local folder already stands for. */
   private async lookupByName(parentUri: string, name: string, type: 'Folder' | 'Album') {
     const list = await this.children(parentUri);
@@ -114,10 +105,10 @@ export class RemoteTree {
     const known = this.nodes.get(key);
     if (known) return known;
     if (key === TARGET_KEY) return this.ensure(key);
-    const parentUri = await this.parentUri(key, false);
-    if (!parentUri) return undefined;
     const planned = this.plannedNode(key);
-    const found = await this.lookupByName(parentUri, planned.name, planned.type);
+    const parent = await this.find(planned.parentKey ?? TARGET_KEY);
+    if (!parent) return undefined;
+    const found = await this.lookupByName(parent.node_uri, planned.name, planned.type);
     if (!found) return undefined;
     this.preexisting.add(key);
     return this.save(key, found);
