@@ -3,20 +3,16 @@
 // owner's alone.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { imageCounts, photoBytes, writeTree } from '../helpers/sync-env.ts';
+import { unprivileged } from '../helpers/unprivileged.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/safelight.js', import.meta.url));
-// As root, commands run as "nobody" so that an unreadable file is really unreadable.
-const NOBODY = 65534;
-const asRoot = process.getuid?.() === 0;
-const user = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
-const own = (path: string) => (asRoot ? chown(path, NOBODY, NOBODY) : Promise.resolve());
 
 interface Run {
   code: number | null;
@@ -36,10 +32,10 @@ describe('safelight login / add / sync / status / retry', () => {
     opts: { env?: NodeJS.ProcessEnv; onOut?: (text: string, write: (s: string) => void) => void } = {},
   ) =>
     new Promise<Run>((resolve) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
+      // Unprivileged, so that an unreadable file is really unreadable.
+      const child = spawn(...unprivileged(process.execPath, [BIN, ...args]), {
         env: { ...process.env, SAFELIGHT_HOME: home, ...opts.env },
         stdio: ['pipe', 'pipe', 'pipe'],
-        ...user,
       });
       let out = '';
       let err = '';
@@ -62,8 +58,6 @@ describe('safelight login / add / sync / status / retry', () => {
     root = await mkdtemp(join(tmpdir(), 'safelight-cli-sync-'));
     home = join(root, 'home');
     await mkdir(home);
-    await chmod(root, 0o755);
-    await own(home);
   });
 
   after(async () => {
@@ -122,7 +116,6 @@ describe('safelight login / add / sync / status / retry', () => {
   test('login --sandbox, add, sync --once, status, retry', async () => {
     const ready = join(root, 'ready.json');
     await writeFile(ready, JSON.stringify(sandbox.info), { mode: 0o600 });
-    await own(ready);
     const login = await cli(['login', '--sandbox', ready]);
     assert.equal(login.code, 0, login.err);
 

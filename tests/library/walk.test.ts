@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { makeDirFilter } from '../../src/library/media.ts';
 import { type WalkItem, walk } from '../../src/library/walk.ts';
+import { unprivileged } from '../helpers/unprivileged.ts';
 
 const WALK_MODULE = pathToFileURL(join(import.meta.dirname, '../../src/library/walk.ts')).href;
 
@@ -227,15 +228,13 @@ describe('walk edge cases', () => {
   });
 
   test('unreadable folders and files are reported and the rest is walked', async () => {
-    // chmod does not stop root, so when the tests run as root the walk runs as "nobody".
-    const asRoot = process.getuid?.() === 0;
+    // chmod does not stop root, so the walk runs unprivileged.
     const root = join(base, 'perm');
     await put(join(root, 'ok.jpg'));
     await put(join(root, 'locked', 'hidden.jpg'));
     await put(join(root, 'noexec', 'f.jpg'));
     await mkdir(join(root, 'noexec', 'sub'));
     await put(join(root, 'open', 'g.jpg'));
-    await chmod(base, 0o755);
     await chmod(join(root, 'locked'), 0o000);
     // Listable but not searchable: names can be read, the entries inside cannot be stat'ed.
     await chmod(join(root, 'noexec'), 0o644);
@@ -248,13 +247,11 @@ describe('walk edge cases', () => {
     try {
       const stdout = await new Promise<string>((resolve, reject) => {
         execFile(
-          process.execPath,
-          ['--input-type=module', '--eval', script],
+          ...unprivileged(process.execPath, ['--input-type=module', '--eval', script]),
           {
             cwd: root,
             env: { WALK_ROOT: root, PATH: process.env.PATH ?? '' },
             timeout: 10_000,
-            ...(asRoot && { uid: 65534, gid: 65534 }),
           },
           (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
         );

@@ -1,9 +1,9 @@
 // Bad input in one folder: each bad file gets its own clear reason in `safelight status`, and
-// every other file still uploads. Runs the real CLI; as root it runs as "nobody" so that an
-// unreadable file is really unreadable.
+// every other file still uploads. Runs the real CLI, unprivileged so that an unreadable file is
+// really unreadable.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFile, chmod, chown, readdir, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, test } from 'node:test';
@@ -17,16 +17,14 @@ import {
   TEST_RETRY,
   writeTree,
 } from '../helpers/sync-env.ts';
+import { unprivileged } from '../helpers/unprivileged.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/safelight.js', import.meta.url));
-const NOBODY = 65534;
-const asRoot = process.getuid?.() === 0;
 
 function cli(env: SyncEnv, args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(...unprivileged(process.execPath, [BIN, ...args]), {
     env: env.env(),
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
   });
   let out = '';
   let err = '';
@@ -40,14 +38,6 @@ function cli(env: SyncEnv, args: string[]) {
     child.on('exit', (code) => resolve({ code, out, err })),
   );
   return { child, done };
-}
-
-async function chownTree(path: string) {
-  await chown(path, NOBODY, NOBODY);
-  for (const e of await readdir(path, { withFileTypes: true })) {
-    if (e.isDirectory()) await chownTree(join(path, e.name));
-    else await chown(join(path, e.name), NOBODY, NOBODY);
-  }
 }
 
 let env: SyncEnv;
@@ -72,10 +62,6 @@ before(async () => {
   await env.add(dir);
   saveSettings(env.ctx.paths.settings, { ...env.settings, retry: TEST_RETRY });
   env.ctx.store.close();
-  if (asRoot) {
-    await chmod(env.root, 0o755);
-    await chownTree(env.home);
-  }
 });
 
 after(() => env.close());
