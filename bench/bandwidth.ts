@@ -1,7 +1,7 @@
 // Bandwidth-limit accuracy: an upload through the token bucket, as the engine sends it, for about
 // four seconds at each limit; the measured rate over the whole upload against the limit.
 import { md5File } from '../src/library/hash.ts';
-import { TokenBucket, throttle } from '../src/sync/token-bucket.ts';
+import { grant, TokenBucket } from '../src/sync/token-bucket.ts';
 import { freshAlbum, startSandboxProcess } from './sandbox-process.ts';
 import { type BenchRow, MB, timed } from './support.ts';
 
@@ -29,7 +29,7 @@ export async function benchBandwidth(file: string): Promise<BenchRow[]> {
           md5,
           fileName: `limit-${limitMB}.mp4`,
           mimeType: 'video/mp4',
-          wrapBody: (source) => source.pipe(throttle(bucket)),
+          pace: (wanted) => grant(bucket, wanted),
         }),
       );
       await sandbox.clearBlobs();

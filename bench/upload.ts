@@ -4,7 +4,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { authorizationHeader } from '../src/smugmug/oauth.ts';
-import { TokenBucket, throttle } from '../src/sync/token-bucket.ts';
+import { grant, TokenBucket } from '../src/sync/token-bucket.ts';
 import { freshAlbum, startSandboxProcess } from './sandbox-process.ts';
 import { type BenchRow, mbps, median, removeDir, run, tempDir } from './support.ts';
 
@@ -31,7 +31,8 @@ export async function benchUpload(file: string, md5: string): Promise<BenchRow[]
     const fileName = `${basename(file)}.mp4`;
     const md5Base64 = Buffer.from(md5, 'hex').toString('base64');
 
-    const viaClient = async (label: string, wrap: boolean): Promise<number> => {
+    const bucket = new TokenBucket(0);
+    const viaClient = async (label: string, paced: boolean): Promise<number> => {
       const albumUri = await freshAlbum(client, label);
       const started = performance.now();
       await client.upload({
@@ -42,7 +43,7 @@ export async function benchUpload(file: string, md5: string): Promise<BenchRow[]
         fileName,
         mimeType: MIME,
         // As the engine sends every upload: through the shared bucket, here without a limit.
-        ...(wrap ? { wrapBody: (source) => source.pipe(throttle(new TokenBucket(0))) } : {}),
+        ...(paced ? { pace: (wanted) => grant(bucket, wanted) } : {}),
       });
       return performance.now() - started;
     };

@@ -1,9 +1,7 @@
 // The SmugMug API v2 client: nodes, albums, album images and uploads, with the retry rules of
 // API-NOTES §6 (429 waits, backoff for transient failures, writes verified before a retry).
 
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { pipeline, Readable, Transform } from 'node:stream';
+import { type FileHandle, open } from 'node:fs/promises';
 import { mayHaveApplied, uploadFailure } from './errors.ts';
 import {
   listAt,
@@ -325,17 +323,17 @@ export class SmugMugClient {
     doing: string,
     onProgress: (bytesSent: number) => void,
   ): Promise<UploadResult> {
-    const info = await stat(req.filePath).catch((e: NodeJS.ErrnoException) => {
+    const file = await open(req.filePath, 'r').catch((e: NodeJS.ErrnoException) => {
       throw new LocalFileError(`cannot read "${req.filePath}" to upload it (${e.code ?? e.message})`);
     });
+    const info = await file.stat();
     if (info.size < req.size) {
+      await file.close();
       throw new LocalFileError(
         `"${req.filePath}" is ${info.size} bytes, shorter than the ${req.size} to upload`,
       );
     }
-    const file = createReadStream(req.filePath, { start: 0, end: req.size - 1, highWaterMark: MiB });
-    const checked = pipeline(file, exactLength(req.size, req.filePath), () => {});
-    const body = req.wrapBody ? asReadable(req.wrapBody(checked)) : checked;
+    const body = bodyPieces(file, req);
     const headers: Record<string, string> = {
       'Content-Length': String(req.size),
       'Content-MD5': Buffer.from(req.md5, 'hex').toString('base64'),
@@ -357,8 +355,8 @@ export class SmugMugClient {
         ...(req.signal ? { signal: req.signal } : {}),
       });
     } finally {
-      file.destroy();
-      body.destroy();
+      await body.return(undefined);
+      await file.close();
     }
     if (reply.status !== 200) throw this.transport.failure(reply, doing);
     const parsed = parseUploadReply(parseJson(reply.text, doing), doing);
@@ -375,26 +373,32 @@ function uploadContentType(mimeType: string): string {
     : type;
 }
 
-/** Passes exactly `size` bytes and fails if the file delivers fewer (it changed while uploading). */
-function exactLength(size: number, path: string): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      seen += chunk.length;
-      done(null, chunk);
-    },
-    flush(done) {
-      done(
-        seen === size
-          ? null
-          : new LocalFileError(`"${path}" changed while uploading: read ${seen} of ${size} bytes`),
+/**
+ * The first `size` bytes of the file, read into two buffers used in turn: no stream stage and no
+ * fresh memory per MiB (allocating and freeing 1 MiB buffers cost a third of the client's CPU),
+ * which keeps the sending path as fast as curl's. got writes an iterable body one piece at a time
+ * and asks for the next only once the socket has taken the last, so a buffer is free again by the
+ * time it comes round; the second buffer is a margin, and Content-MD5 would refuse a body that
+ * came out wrong. Fails if the file ends early (it changed while uploading).
+ */
+async function* bodyPieces(file: FileHandle, req: UploadRequest): AsyncGenerator<Buffer, void> {
+  const buffers = [
+    Buffer.allocUnsafeSlow(Math.min(MiB, req.size)),
+    Buffer.allocUnsafeSlow(Math.min(MiB, req.size)),
+  ];
+  for (let offset = 0, turn = 0; offset < req.size; turn ^= 1) {
+    const wanted = Math.min(MiB, req.size - offset);
+    const allowed = req.pace ? Math.max(1, Math.min(wanted, await req.pace(wanted))) : wanted;
+    const buffer = buffers[turn] as Buffer;
+    const { bytesRead } = await file.read(buffer, 0, allowed, offset);
+    if (bytesRead === 0) {
+      throw new LocalFileError(
+        `"${req.filePath}" changed while uploading: read ${offset} of ${req.size} bytes`,
       );
-    },
-  });
-}
-
-function asReadable(stream: NodeJS.ReadableStream): Readable {
-  return stream instanceof Readable ? stream : new Readable().wrap(stream);
+    }
+    offset += bytesRead;
+    yield buffer.subarray(0, bytesRead);
+  }
 }
 
 function imageKeyOf(imageUri: string): string | null {

@@ -2,7 +2,6 @@
 // followed by hand with a fresh signature (a re-sent nonce is refused, API-NOTES §1.2), and
 // transport failures turned into SmugMugErrors. Retrying is the caller's business.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
 import got, { type OptionsOfTextResponseBodyWrapped, type Response, TimeoutError } from 'got';
 import { errorFromResponse, networkError } from './errors.ts';
 import { authorizationHeader, type SigningCredentials } from './oauth.ts';
@@ -31,7 +30,8 @@ export interface StreamOptions {
   url: string;
   doing: string;
   headers: Record<string, string>;
-  body: Readable;
+  /** Sent piece by piece; the next piece is asked for once the socket has taken the last. */
+  body: AsyncIterable<Uint8Array>;
   onUploadProgress?: (bytesSent: number) => void;
   signal?: AbortSignal;
 }

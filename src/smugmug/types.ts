@@ -73,8 +73,11 @@ export interface UploadRequest {
   mimeType: string;
   /** Replace this image in place (same ImageKey, Serial + 1). */
   replaceImageUri?: string;
-  /** Wraps the file stream, e.g. to throttle it. */
-  wrapBody?: (source: NodeJS.ReadableStream) => NodeJS.ReadableStream;
+  /**
+   * Called before each piece of the body is read: resolves with how many of the `wanted` bytes
+   * may go now (1 or more), e.g. from a bandwidth limit. Default: all of them.
+   */
+  pace?: (wanted: number) => Promise<number>;
   /** Bytes of the body sent so far in the current attempt. */
   onProgress?: (bytesSent: number) => void;
   /**

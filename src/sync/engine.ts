@@ -8,7 +8,6 @@
 import { EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { pipeline } from 'node:stream';
 import PQueue from 'p-queue';
 import type { Settings } from '../config/settings.ts';
 import { FileChangedError, md5File } from '../library/hash.ts';
@@ -22,7 +21,7 @@ import type { FileRow, FolderRow, Store } from '../store/store.ts';
 import { CHANGED_REASON, type Outcome, outcomeOf } from './failure.ts';
 import { ProgressTracker } from './progress.ts';
 import { RemoteTree, splitOverflow } from './remote-tree.ts';
-import { TokenBucket, throttle } from './token-bucket.ts';
+import { grant, TokenBucket } from './token-bucket.ts';
 
 export type SmugMugApi = Pick<
   SmugMugClient,
@@ -478,7 +477,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
           fileName: basename(relPath),
           mimeType: c.mimeType,
           ...(replace ? { replaceImageUri: replace } : {}),
-          wrapBody: (source) => pipeline(source, throttle(this.bucket, this.stop.signal), () => {}),
+          pace: (wanted) => grant(this.bucket, wanted, this.stop.signal),
           onProgress: (sent) => this.progress.sending(relPath, sent),
           matches: (image) => image.archivedMD5 === md5 && !run.claimed.has(image.imageKey),
           signal: this.stop.signal,

@@ -1,6 +1,5 @@
 // Bandwidth limit for upload bodies: one bucket shared by every concurrent upload, so the limit
 // holds for the whole app, and changeable while uploads run.
-import { Transform } from 'node:stream';
 
 const MIN_CAPACITY = 64 * 1024;
 // Burst allowance as a fraction of a second: small enough that the rate measured over a few
@@ -148,24 +147,15 @@ export class TokenBucket {
   }
 }
 
-/** A Transform that passes chunks through in pieces of at most 64 KiB, each after bucket.take(piece.length). */
-export function throttle(bucket: TokenBucket, signal?: AbortSignal): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      // Without a limit, cutting chunks into pieces only costs CPU; the rate is read per chunk,
-      // so a limit set while a file uploads still applies to the rest of it.
-      if (isUnlimited(bucket.rate)) {
-        callback(null, chunk);
-        return;
-      }
-      const pass = async () => {
-        for (let offset = 0; offset < chunk.length; offset += PIECE) {
-          const piece = chunk.subarray(offset, offset + PIECE);
-          await bucket.take(piece.length, signal);
-          this.push(piece);
-        }
-      };
-      pass().then(() => callback(), callback);
-    },
-  });
+/**
+ * Paces a request body through the bucket: resolves with how many of `wanted` bytes may be sent
+ * now. Without a limit that is all of them; with one, a piece of at most 64 KiB once the bucket
+ * allows it, so the rate stays even. The rate is read per piece, so a limit set while a file
+ * uploads applies to the rest of it.
+ */
+export async function grant(bucket: TokenBucket, wanted: number, signal?: AbortSignal): Promise<number> {
+  if (isUnlimited(bucket.rate)) return wanted;
+  const piece = Math.min(wanted, PIECE);
+  await bucket.take(piece, signal);
+  return piece;
 }
