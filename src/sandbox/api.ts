@@ -13,7 +13,7 @@ import {
   statusMessage,
 } from './envelope.ts';
 import nodePostParameters from './node-post-parameters.json' with { type: 'json' };
-import type { NodeRow, NodeType, Privacy } from './state.ts';
+import type { ImageRow, NodeRow, NodeType, Privacy } from './state.ts';
 import { generateUrlName, URL_NAME_PATTERN, withSuffix } from './url-name.ts';
 import {
   albumImageView,
@@ -21,6 +21,7 @@ import {
   effectivePrivacy,
   imageMetadataView,
   imageView,
+  isProcessing,
   nodeView,
   urlPath,
   userView,
@@ -233,7 +234,7 @@ export class Api {
         return err(405, { uri });
       }
       if (suffix === '!moveimages') {
-        if (method === 'POST') return this.moveImages(visible, req);
+        if (method === 'POST') return this.moveImages(caller, visible, req);
         return err(405, { uri });
       }
       if (method === 'GET') return this.albumResult(caller, visible, uri);
@@ -661,7 +662,12 @@ export class Api {
     return result;
   }
 
-  private moveImages(target: NodeRow, req: ApiRequest): ApiResult {
+  /**
+   * Moves AlbumImages into `target`. A URI that does not point into the album it names (already
+   * moved, deleted, or not this account's) refuses the whole request with 400 and moves nothing:
+   * the real service answered 400 to a repeat of a move it had already applied (API-NOTES §6).
+   */
+  private moveImages(caller: Caller, target: NodeRow, req: ApiRequest): ApiResult {
     const uri = echoUri(req.path, req.query);
     const endpoint: Endpoint = {
       uri,
@@ -673,40 +679,40 @@ export class Api {
     const raw = req.body.MoveUris;
     const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : null;
     if (!list || list.length === 0) return err(400, endpoint);
-    const parsed = list.map((u) =>
-      /^\/api\/v2\/album\/([A-Za-z0-9]+)\/image\/([A-Za-z0-9]+)-(\d+)$/.exec(u.trim()),
-    );
-    if (parsed.some((p) => p === null)) return err(400, endpoint);
+    const sources = new Map<string, ImageRow>();
+    for (const item of list) {
+      const m = /^\/api\/v2\/album\/([A-Za-z0-9]+)\/image\/([A-Za-z0-9]+)-(\d+)$/.exec(item.trim());
+      const img = m ? this.ctx.state.image(m[2] ?? '') : undefined;
+      if (!m || !img || img.album_key !== m[1]) return err(400, endpoint);
+      const album = this.ctx.state.nodeByAlbumKey(img.album_key);
+      if (!album || !this.visibleNode(caller, album.node_id)) return err(400, endpoint);
+      sources.set(img.image_key, img);
+    }
     const targetKey = target.album_key as string;
     const now = this.ctx.now();
-    const moved: string[] = [];
-    const incoming = parsed.filter((p) => p?.[1] !== targetKey).length;
-    if (this.ctx.state.imageCount(targetKey) + incoming > this.ctx.limits.albumImages)
+    // Moves of images that are still processing are silently ignored, as on the real service.
+    const moving = [...sources.values()].filter((i) => i.album_key !== targetKey && !isProcessing(i, now));
+    if (this.ctx.state.imageCount(targetKey) + moving.length > this.ctx.limits.albumImages)
       return err(400, endpoint);
-    this.ctx.state.transaction(() => {
-      for (const p of parsed) {
-        const img = this.ctx.state.image(p?.[2] ?? '');
-        // Moves of images that are still processing are silently ignored, as on the real service.
-        if (!img || img.album_key !== p?.[1] || img.processing_until > now) continue;
-        if (img.album_key === targetKey) {
-          moved.push(img.image_key);
-          continue;
+    if (moving.length > 0) {
+      this.ctx.state.transaction(() => {
+        const changed = new Set([target.node_id]);
+        for (const img of moving) {
+          const source = this.ctx.state.nodeByAlbumKey(img.album_key);
+          if (source) changed.add(source.node_id);
+          this.ctx.state.updateImage(img.image_key, {
+            album_key: targetKey,
+            position: this.ctx.state.nextPosition(targetKey),
+            last_updated: now,
+          });
         }
-        const source = this.ctx.state.nodeByAlbumKey(img.album_key);
-        this.ctx.state.updateImage(img.image_key, {
-          album_key: targetKey,
-          position: this.ctx.state.nextPosition(targetKey),
-          last_updated: now,
-        });
-        if (source) this.ctx.state.imagesChanged(source.node_id, now);
-        moved.push(img.image_key);
-      }
-      this.ctx.state.imagesChanged(target.node_id, now);
-    });
+        for (const id of changed) this.ctx.state.imagesChanged(id, now);
+      });
+    }
     const path = urlPath(this.ctx.state.ancestry(target.node_id));
-    const items = moved
+    const items = [...sources.keys()]
       .map((k) => this.ctx.state.image(k))
-      .filter((i) => i !== undefined)
+      .filter((i): i is ImageRow => i?.album_key === targetKey)
       .map((i) => albumImageView(this.ctx.site, i, path));
     return { kind: 'data', status: 200, endpoint, payload: items, methods: ['POST'] };
   }
