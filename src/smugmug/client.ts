@@ -19,6 +19,7 @@ import {
   type Credentials,
   type Endpoints,
   LocalFileError,
+  type MovedImage,
   type Privacy,
   type RemoteImage,
   type RemoteNode,
@@ -50,6 +51,15 @@ const IMAGE_FIELDS =
 /** Keeps a FileNames query well inside URL length limits of proxies and edges. */
 const MAX_FILENAMES_CHARS = 1500;
 const MiB = 1024 * 1024;
+/**
+ * AlbumImages per !moveimages request. Server time grows with the batch and a 504 (seen on a
+ * 50-item move that had been applied) leaves the whole batch to re-check, so requests stay short;
+ * and one URI that no longer points into its album gets the whole request refused (400).
+ */
+const MOVE_BATCH = 50;
+const MAX_NAME_CHARS = 254;
+const ALBUM_URI = /^\/api\/v2\/album\/([A-Za-z0-9]+)$/;
+const ALBUM_IMAGE_URI = /^\/api\/v2\/album\/([A-Za-z0-9]+)\/image\/([A-Za-z0-9]+)-\d+$/;
 
 export class SmugMugClient {
   private readonly endpoints: Endpoints;
@@ -121,6 +131,68 @@ export class SmugMugClient {
         throw e;
       }
     });
+  }
+
+  /**
+   * Moves AlbumImages (from any of the account's albums) into the album `toAlbumUri`, in
+   * batches of MOVE_BATCH. SmugMug silently ignores images that are still processing, and a
+   * 504 may have been applied, so the answer is read from the target album, never from the POST:
+   * the map has, for each given URI whose image is now in the target, where it is (ImageKey is
+   * kept by a move). Images not there are left out; the caller decides what to do about them.
+   * After an ambiguous failure the target is listed and only images not there are sent again.
+   * A batch SmugMug refuses (4xx) is thrown as it is; batches before it stay moved.
+   */
+  async moveImages(
+    toAlbumUri: string,
+    albumImageUris: string[],
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<Map<string, MovedImage>> {
+    const targetKey = ALBUM_URI.exec(toAlbumUri)?.[1];
+    if (!targetKey) throw new TypeError(`moveImages: "${toAlbumUri}" is not an album URI`);
+    const sources = [...new Set(albumImageUris)];
+    const bad = sources.find((uri) => !ALBUM_IMAGE_URI.test(uri));
+    if (bad !== undefined) throw new TypeError(`moveImages: "${bad}" is not an AlbumImage URI`);
+    const moved = new Map<string, MovedImage>();
+    if (sources.length === 0) return moved;
+    // An image already in the target needs no move; the listing below confirms it is there.
+    const toSend = sources.filter((uri) => ALBUM_IMAGE_URI.exec(uri)?.[1] !== targetKey);
+    for (let i = 0; i < toSend.length; i += MOVE_BATCH) {
+      await this.moveBatch(toAlbumUri, toSend.slice(i, i + MOVE_BATCH), opts.signal);
+    }
+    opts.signal?.throwIfAborted();
+    const there = new Map((await this.albumImages(toAlbumUri)).map((image) => [image.imageKey, image]));
+    for (const uri of sources) {
+      const image = there.get(imageKeyOf(uri) ?? '');
+      if (image) moved.set(uri, { imageUri: image.imageUri, albumImageUri: image.albumImageUri });
+    }
+    return moved;
+  }
+
+  /**
+   * Changes a folder's or album's Name only: its UrlName, and so its links, stay. PATCH is
+   * idempotent, so transient failures are simply retried.
+   */
+  async renameNode(nodeUri: string, name: string, opts: { signal?: AbortSignal } = {}): Promise<RemoteNode> {
+    const doing = `renaming ${nodeUri} to "${name}"`;
+    const length = [...name].length;
+    if (length < 1 || length > MAX_NAME_CHARS) {
+      throw new SmugMugError(
+        'bad-request',
+        `cannot rename ${nodeUri}: SmugMug names are 1 to ${MAX_NAME_CHARS} characters, "${name}" has ${length}`,
+      );
+    }
+    const body = await this.retrying(async () => {
+      const reply = await this.transport.send({
+        method: 'PATCH',
+        url: this.apiUrl(nodeUri, { _filter: NODE_FIELDS, _filteruri: 'Album' }),
+        doing,
+        json: { Name: name },
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      if (reply.status !== 200) throw this.transport.failure(reply, doing);
+      return parseJson(reply.text, doing);
+    }, opts.signal);
+    return toRemoteNode(objectAt(body, 'Node', doing), doing);
   }
 
   /** Every image in an album, all pages, with the fields dedupe and resume need. */
@@ -269,6 +341,47 @@ export class SmugMugClient {
     }
     await flush();
     return results;
+  }
+
+  /** One !moveimages request, retried; before a retry after an ambiguous failure, what arrived is left out. */
+  private moveBatch(toAlbumUri: string, batch: string[], signal: AbortSignal | undefined): Promise<void> {
+    const doing = `moving ${batch.length} image(s) into ${toAlbumUri}`;
+    let pending = batch;
+    let unsure = false;
+    return this.retrying(async () => {
+      if (unsure) {
+        const there = new Set((await this.imagesOf(toAlbumUri, {}, false)).map((image) => image.imageKey));
+        pending = pending.filter((uri) => !there.has(imageKeyOf(uri) ?? ''));
+        if (pending.length === 0) return;
+        unsure = false;
+      }
+      try {
+        const reply = await this.transport.send({
+          method: 'POST',
+          url: this.apiUrl(`${toAlbumUri}!moveimages`, {}),
+          doing,
+          json: { MoveUris: pending.join(',') },
+          ...(signal ? { signal } : {}),
+        });
+        if (reply.status !== 200) throw this.moveFailure(reply, doing);
+        parseJson(reply.text, doing);
+      } catch (e) {
+        if (mayHaveApplied(e) || isBadResponse(e)) unsure = true;
+        throw e;
+      }
+    }, signal);
+  }
+
+  private moveFailure(reply: Reply, doing: string): SmugMugError {
+    const error = this.transport.failure(reply, doing);
+    if (error.kind !== 'bad-request') return error;
+    return new SmugMugError(
+      'bad-request',
+      `SmugMug refused ${doing} (${error.status ?? 400}): one of them is no longer in the album its ` +
+        'URI names (moved or deleted since it was listed), or the target would hold more than 5,000 ' +
+        'images; list the albums again before retrying',
+      { status: error.status ?? 400 },
+    );
   }
 
   private createFailure(reply: Reply, spec: NodeSpec, doing: string): SmugMugError {

@@ -60,6 +60,12 @@ export interface RemoteImage {
   webUri?: string;
 }
 
+/** Where a moved image is now: its Image URI and its AlbumImage URI in the target album. */
+export interface MovedImage {
+  imageUri: string;
+  albumImageUri: string;
+}
+
 export interface UploadRequest {
   /** /api/v2/album/{AlbumKey} */
   albumUri: string;
