@@ -1,0 +1,217 @@
+// The two ways of hearing about changes in a connected folder, behind one interface: native events
+// through @parcel/watcher (inotify / FSEvents / ReadDirectoryChangesW), and chokidar polling for
+// network shares and for when the native module cannot start. Both report only which paths to look
+// at; what happened to them is for the consumer to stat, and a periodic walk catches what either
+// misses (inotify queue overflows are dropped silently by @parcel/watcher, for one).
+import { stat } from 'node:fs/promises';
+import { relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch/posix.js';
+import {
+  describeNativeFailure,
+  NATIVE_REASON,
+  pollingReason,
+  type WatchChoice,
+  type WatchMode,
+} from './mode.ts';
+
+export interface FolderWatcher {
+  readonly mode: WatchMode;
+  readonly reason: string;
+  /** Stops all callbacks; a batch not yet delivered is dropped (the next walk finds those changes). */
+  close(): Promise<void>;
+}
+
+export interface WatchCallbacks {
+  /**
+   * Paths relative to the root, '/'-separated, each at most once per call. A path may be a file or
+   * a folder that was created, changed or deleted. A reported folder may hold files that were never
+   * reported on their own (they were written before its watch began), so a folder that exists must
+   * be walked, not just stat'ed.
+   */
+  onChange(relPaths: string[]): void;
+  onError(error: Error): void;
+}
+
+// Polling reports each path as its own event; a short window turns a burst (a copied folder) into
+// one batch without delaying a lone change noticeably, and the size cap keeps any one call small.
+const BATCH_WINDOW_MS = 100;
+const MAX_BATCH = 5000;
+
+function toRelPath(root: string, absPath: string): string {
+  const rel = relative(root, absPath);
+  return sep === '/' ? rel : rel.split(sep).join('/');
+}
+
+// A path is ignored when it or any folder above it matches: @parcel/watcher on macOS and Windows
+// reports paths inside an ignored folder, and '**/@eaDir' alone does not match '@eaDir/x.jpg'.
+function makeIgnoreMatcher(globs: string[]): (relPath: string) => boolean {
+  if (globs.length === 0) return () => false;
+  const isMatch = picomatch(globs, { dot: true });
+  return (relPath) => {
+    let end = relPath.indexOf('/');
+    while (end !== -1) {
+      if (isMatch(relPath.slice(0, end))) return true;
+      end = relPath.indexOf('/', end + 1);
+    }
+    return isMatch(relPath);
+  };
+}
+
+function rootGoneError(root: string): Error {
+  return new Error(
+    `The connected folder ${root} was deleted, moved or unmounted; changes inside it are no longer seen. ` +
+      'Watching resumes when the folder is back and the app restarts watching it.',
+  );
+}
+
+export async function watchNative(
+  root: string,
+  cb: WatchCallbacks,
+  opts: { ignore: string[] },
+): Promise<FolderWatcher> {
+  // Loaded on demand so a missing or mismatched native build is a rejection the caller can fall
+  // back from, not a crash at startup.
+  const parcel = await import('@parcel/watcher');
+  const absRoot = resolve(root);
+  const isIgnored = makeIgnoreMatcher(opts.ignore);
+  let closed = false;
+  const subscription = await parcel.subscribe(
+    absRoot,
+    (error, events) => {
+      if (closed) return;
+      if (error) {
+        cb.onError(error);
+        return;
+      }
+      const relPaths = new Set<string>();
+      let rootGone = false;
+      for (const event of events) {
+        const rel = toRelPath(absRoot, event.path);
+        if (rel === '') rootGone ||= event.type === 'delete';
+        else if (!isIgnored(rel)) relPaths.add(rel);
+      }
+      if (relPaths.size > 0) cb.onChange([...relPaths]);
+      if (rootGone) cb.onError(rootGoneError(absRoot));
+    },
+    { ignore: opts.ignore },
+  );
+  return {
+    mode: 'native',
+    reason: NATIVE_REASON,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await subscription.unsubscribe();
+    },
+  };
+}
+
+function createBatcher(flush: (relPaths: string[]) => void): { add(relPath: string): void; cancel(): void } {
+  let pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const deliver = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const batch = [...pending];
+    pending = new Set();
+    if (batch.length > 0) flush(batch);
+  };
+  return {
+    add(relPath) {
+      pending.add(relPath);
+      if (pending.size >= MAX_BATCH) deliver();
+      // Not pushed back by later events, so a steady stream still delivers every window.
+      else timer ??= setTimeout(deliver, BATCH_WINDOW_MS);
+    },
+    cancel() {
+      clearTimeout(timer);
+      timer = undefined;
+      pending.clear();
+    },
+  };
+}
+
+export async function watchPolling(
+  root: string,
+  cb: WatchCallbacks,
+  opts: { ignore: string[]; intervalMs: number },
+): Promise<FolderWatcher> {
+  const { watch } = await import('chokidar');
+  const absRoot = resolve(root);
+  const isIgnored = makeIgnoreMatcher(opts.ignore);
+  let closed = false;
+  const batcher = createBatcher((relPaths) => {
+    if (!closed) cb.onChange(relPaths);
+  });
+  const watcher = watch(absRoot, {
+    usePolling: true,
+    interval: opts.intervalMs,
+    binaryInterval: opts.intervalMs,
+    ignoreInitial: true,
+    alwaysStat: false,
+    followSymlinks: true,
+    atomic: false,
+    // Whether a file has finished arriving is decided by the settle window downstream.
+    awaitWriteFinish: false,
+    // Unreadable folders are reported by the walk; chokidar would otherwise also skip files whose
+    // owner lacks read permission even when this process may read them.
+    ignorePermissionErrors: true,
+    ignored: (path: string) => {
+      const rel = toRelPath(absRoot, path);
+      return rel !== '' && isIgnored(rel);
+    },
+  });
+  watcher.on('all', (event, path) => {
+    if (closed) return;
+    const rel = toRelPath(absRoot, path);
+    if (rel !== '') batcher.add(rel);
+    else if (event === 'unlinkDir') cb.onError(rootGoneError(absRoot));
+  });
+  watcher.on('error', (error) => {
+    if (!closed) cb.onError(error instanceof Error ? error : new Error(String(error)));
+  });
+  await new Promise<void>((done) => watcher.once('ready', done));
+  return {
+    mode: 'polling',
+    reason: pollingReason(opts.intervalMs),
+    async close() {
+      if (closed) return;
+      closed = true;
+      batcher.cancel();
+      await watcher.close();
+    },
+  };
+}
+
+async function assertFolder(root: string): Promise<void> {
+  let isDir: boolean;
+  try {
+    isDir = (await stat(root)).isDirectory();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const what = code === 'ENOENT' ? 'it does not exist (is the drive or share connected?)' : String(error);
+    throw new Error(`Cannot watch ${root}: ${what}`, { cause: error });
+  }
+  if (!isDir) throw new Error(`Cannot watch ${root}: it is a file, not a folder`);
+}
+
+export async function startWatching(
+  root: string,
+  choice: WatchChoice,
+  cb: WatchCallbacks,
+  opts: { ignore: string[]; pollIntervalMs: number },
+): Promise<FolderWatcher> {
+  // A missing folder is not a reason to fall back: polling it would report nothing either.
+  await assertFolder(root);
+  let reason = choice.reason;
+  if (choice.mode === 'native') {
+    try {
+      const watcher = await watchNative(root, cb, { ignore: opts.ignore });
+      return { mode: 'native', reason: choice.reason, close: () => watcher.close() };
+    } catch (error) {
+      reason = pollingReason(opts.pollIntervalMs, describeNativeFailure(error));
+    }
+  }
+  const watcher = await watchPolling(root, cb, { ignore: opts.ignore, intervalMs: opts.pollIntervalMs });
+  return { mode: 'polling', reason, close: () => watcher.close() };
+}
