@@ -15,12 +15,23 @@ export interface Settings {
   /** Bytes per second over all uploads; 0 = unlimited. */
   bandwidthLimit: number;
   retry: RetrySettings;
+  watch: WatchSettings;
+}
+
+export interface WatchSettings {
+  /** A new or changed file must keep its size and mtime this long before it is uploaded. */
+  settleMs: number;
+  /** Every connected folder is walked this often (and after the computer wakes) to catch what events missed. */
+  reconcileMs: number;
+  /** How often folders watched by polling (network shares) are looked at. */
+  pollIntervalMs: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   parallelUploads: 3,
   bandwidthLimit: 0,
   retry: { retries: 5, minTimeoutMs: 1000, maxTimeoutMs: 30_000 },
+  watch: { settleMs: 5000, reconcileMs: 3_600_000, pollIntervalMs: 30_000 },
 };
 
 export interface Account extends Credentials {
@@ -41,6 +52,7 @@ export function parseSettings(file: string, raw: unknown): Settings {
     throw new Error(`${file}: expected a JSON object`);
   const r = raw as Record<string, unknown>;
   const retry = (r.retry ?? {}) as Record<string, unknown>;
+  const watch = (r.watch ?? {}) as Record<string, unknown>;
   const d = DEFAULT_SETTINGS;
   return {
     parallelUploads: wholeNumber(file, 'parallelUploads', r.parallelUploads ?? d.parallelUploads, 1, 16),
@@ -59,6 +71,23 @@ export function parseSettings(file: string, raw: unknown): Settings {
         'retry.maxTimeoutMs',
         retry.maxTimeoutMs ?? d.retry.maxTimeoutMs,
         0,
+        3_600_000,
+      ),
+    },
+    watch: {
+      settleMs: wholeNumber(file, 'watch.settleMs', watch.settleMs ?? d.watch.settleMs, 0, 3_600_000),
+      reconcileMs: wholeNumber(
+        file,
+        'watch.reconcileMs',
+        watch.reconcileMs ?? d.watch.reconcileMs,
+        1000,
+        7 * 86_400_000,
+      ),
+      pollIntervalMs: wholeNumber(
+        file,
+        'watch.pollIntervalMs',
+        watch.pollIntervalMs ?? d.watch.pollIntervalMs,
+        50,
         3_600_000,
       ),
     },

@@ -58,4 +58,9 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (folder_id, key)
   );
   `,
+  // 2: how each folder is watched, and files found by the MD5 of what was uploaded (moves).
+  `
+  ALTER TABLE folders ADD COLUMN watch TEXT NOT NULL DEFAULT 'auto';
+  CREATE INDEX files_by_uploaded_md5 ON files(uploaded_md5) WHERE uploaded_md5 IS NOT NULL;
+  `,
 ];

@@ -19,6 +19,8 @@ export interface FolderRow {
   added_at: number;
   last_sync_at: number | null;
   last_error: string | null;
+  /** auto | native | polling */
+  watch: string;
 }
 
 export interface FileRow {
@@ -53,7 +55,8 @@ export interface NodeRow {
   url_name: string;
 }
 
-export type NewFolder = Pick<FolderRow, 'path' | 'mode' | 'privacy' | 'target' | 'settings'>;
+export type NewFolder = Pick<FolderRow, 'path' | 'mode' | 'privacy' | 'target' | 'settings'> &
+  Partial<Pick<FolderRow, 'watch'>>;
 export type FileFields = Partial<Omit<FileRow, 'id' | 'folder_id' | 'rel_path' | 'updated_at'>>;
 
 export interface StateCounts {
@@ -137,14 +140,15 @@ export class Store {
 
   addFolder(folder: NewFolder, now = Date.now()): FolderRow {
     return this.stmt(
-      `INSERT INTO folders (path, mode, privacy, target, settings, added_at)
-       VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO folders (path, mode, privacy, target, settings, watch, added_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     ).get(
       folder.path,
       folder.mode,
       folder.privacy,
       folder.target,
       folder.settings,
+      folder.watch ?? 'auto',
       now,
     ) as unknown as FolderRow;
   }
@@ -172,6 +176,22 @@ export class Store {
     return this.stmt(`SELECT * FROM files WHERE folder_id = ? AND state IN (${marks}) ORDER BY rel_path`).all(
       folderId,
       ...states,
+    ) as unknown as FileRow[];
+  }
+
+  /** The file at relPath and every file below it when it is a folder ('' = the whole folder). */
+  filesUnder(folderId: number, relPath: string): FileRow[] {
+    if (relPath === '') return this.filesOf(folderId);
+    // '0' follows '/' in code order, so the range holds exactly the paths below `relPath/`.
+    return this.stmt(
+      'SELECT * FROM files WHERE folder_id = ? AND (rel_path = ? OR (rel_path >= ? AND rel_path < ?))',
+    ).all(folderId, relPath, `${relPath}/`, `${relPath}0`) as unknown as FileRow[];
+  }
+
+  /** Files of any folder whose uploaded copy has this MD5. */
+  filesUploadedAs(md5: string): FileRow[] {
+    return this.stmt('SELECT * FROM files WHERE uploaded_md5 = ? AND image_uri IS NOT NULL').all(
+      md5,
     ) as unknown as FileRow[];
   }
 
@@ -239,6 +259,21 @@ export class Store {
       `INSERT OR REPLACE INTO nodes (folder_id, key, node_uri, album_uri, type, name, url_name)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ).run(node.folder_id, node.key, node.node_uri, node.album_uri, node.type, node.name, node.url_name);
+  }
+
+  /**
+   * A local folder was renamed: every node key for `from` or below it is rewritten to `to`.
+   * Keys look like 'D:a/b', 'F:a', 'D:a/b//2'.
+   */
+  renameNodeKeys(folderId: number, from: string, to: string): void {
+    this.transaction(() => {
+      for (const [key, node] of this.nodesOf(folderId)) {
+        const rel = key.slice(2);
+        if (rel !== from && !rel.startsWith(`${from}/`)) continue;
+        this.dropNode(folderId, key);
+        this.saveNode({ ...node, key: `${key.slice(0, 2)}${to}${rel.slice(from.length)}` });
+      }
+    });
   }
 
   dropNode(folderId: number, key: string): void {
