@@ -1,10 +1,13 @@
-// Bring the store up to date with a connected folder on disk. Only (size, mtime) are compared:
-// an unchanged file is never read, so a walk over a large unchanged library costs one stat per
-// file. New and changed files become pending with no hash yet; the uploader hashes them.
+// Bring the store up to date with a connected folder on disk, whole (scanFolder) or only where a
+// watcher saw something happen (scanPaths). Only (size, mtime) are compared: an unchanged file
+// is never read, so a walk over a large unchanged library costs one stat per file. New and
+// changed files become pending with no hash yet; the uploader hashes them.
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FileRow, FolderRow, Store } from '../store/store.ts';
 import { type MediaSettings, makeClassifier, makeDirFilter, sizeProblem } from './media.ts';
-import { walk } from './walk.ts';
+import { type WalkItem, walk } from './walk.ts';
 
 export interface ScanResult {
   files: number;
@@ -44,30 +47,133 @@ function within(relPath: string, dirs: Set<string>): boolean {
   return dirs.has('');
 }
 
+/** A missing root is an unplugged drive or unmounted share, never "everything was deleted". */
+async function checkRoot(path: string): Promise<void> {
+  try {
+    const s = await stat(path);
+    if (!s.isDirectory()) throw new FolderUnavailableError(path, 'is not a folder any more');
+  } catch (e) {
+    if (e instanceof FolderUnavailableError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new FolderUnavailableError(
+      path,
+      code === 'ENOENT' ? 'folder not found (is its drive connected?)' : `cannot open folder (${code})`,
+    );
+  }
+}
+
+function emptyResult(): ScanResult {
+  return { files: 0, added: 0, changed: 0, unchanged: 0, problems: 0, deleted: 0 };
+}
+
 export async function scanFolder(
   store: Store,
   folder: FolderRow,
   media: MediaSettings,
   signal?: AbortSignal,
 ): Promise<ScanResult> {
-  // A missing root is an unplugged drive or unmounted share, never "everything was deleted".
-  try {
-    const s = await stat(folder.path);
-    if (!s.isDirectory()) throw new FolderUnavailableError(folder.path, 'is not a folder any more');
-  } catch (e) {
-    if (e instanceof FolderUnavailableError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new FolderUnavailableError(
-      folder.path,
-      code === 'ENOENT' ? 'folder not found (is its drive connected?)' : `cannot open folder (${code})`,
-    );
-  }
+  await checkRoot(folder.path);
+  const result = emptyResult();
+  await scanUnder(store, folder, media, '', result, signal);
+  return result;
+}
 
-  const known = new Map<string, FileRow>(store.filesOf(folder.id).map((r) => [r.rel_path, r]));
+/**
+ * Brings the store up to date at the paths a watcher reported (files or folders, created,
+ * changed or gone) and below them; the rest of the folder is not looked at.
+ */
+export async function scanPaths(
+  store: Store,
+  folder: FolderRow,
+  media: MediaSettings,
+  relPaths: Iterable<string>,
+  signal?: AbortSignal,
+): Promise<ScanResult> {
+  await checkRoot(folder.path);
+  const unique = new Set(relPaths);
+  const result = emptyResult();
+  if (unique.has('')) {
+    await scanUnder(store, folder, media, '', result, signal);
+    return result;
+  }
+  for (const relPath of unique) {
+    // A path inside another reported folder is covered by that folder's walk.
+    if (within(relPath, unique)) continue;
+    signal?.throwIfAborted();
+    await scanUnder(store, folder, media, relPath, result, signal);
+  }
+  return result;
+}
+
+/** Whether a walk from the connected folder's root would reach `relPath`. */
+function reachable(relPath: string, descend: (relPath: string, name: string) => boolean): boolean {
+  for (let end = relPath.indexOf('/'); end !== -1; end = relPath.indexOf('/', end + 1)) {
+    const dirRel = relPath.slice(0, end);
+    if (!descend(dirRel, dirRel.slice(dirRel.lastIndexOf('/') + 1))) return false;
+  }
+  return true;
+}
+
+/** What is at `under` ('' = the root) now: a walk of a folder, one file, or nothing. */
+async function* itemsUnder(
+  folder: FolderRow,
+  under: string,
+  descend: (relPath: string, name: string) => boolean,
+  signal?: AbortSignal,
+): AsyncGenerator<WalkItem> {
+  const options = (prefix: (rel: string) => string) => ({
+    descend: (rel: string, name: string) => descend(prefix(rel), name),
+    ...(signal ? { signal } : {}),
+  });
+  if (under === '') {
+    yield* unavailableOnRootError(
+      walk(
+        folder.path,
+        options((rel) => rel),
+      ),
+      folder.path,
+    );
+    return;
+  }
+  if (!reachable(under, descend)) return;
+  const abs = join(folder.path, under);
+  let info: Stats;
+  try {
+    info = await stat(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return;
+    yield { type: 'problem', relPath: under, reason: `cannot read it (${code})`, isDir: false };
+    return;
+  }
+  if (info.isFile()) {
+    yield { type: 'file', relPath: under, absPath: abs, size: info.size, mtimeMs: info.mtimeMs };
+    return;
+  }
+  if (!info.isDirectory()) return;
+  const name = under.slice(under.lastIndexOf('/') + 1);
+  if (!descend(under, name)) return;
+  const prefix = (rel: string) => (rel === '' ? under : `${under}/${rel}`);
+  try {
+    for await (const item of walk(abs, options(prefix))) yield { ...item, relPath: prefix(item.relPath) };
+  } catch (e) {
+    // The folder went away while it was walked: what was found so far stands, the rest is gone.
+    if ((e as Error).name === 'AbortError') throw e;
+  }
+}
+
+async function scanUnder(
+  store: Store,
+  folder: FolderRow,
+  media: MediaSettings,
+  under: string,
+  result: ScanResult,
+  signal?: AbortSignal,
+): Promise<void> {
+  const known = new Map<string, FileRow>(store.filesUnder(folder.id, under).map((r) => [r.rel_path, r]));
   const seen = new Set<string>();
   const unreadableDirs = new Set<string>();
   const classify = makeClassifier(media);
-  const result: ScanResult = { files: 0, added: 0, changed: 0, unchanged: 0, problems: 0, deleted: 0 };
   const now = Date.now();
   let pendingWrites = 0;
 
@@ -92,8 +198,7 @@ export async function scanFolder(
   };
 
   try {
-    const items = walk(folder.path, { descend: makeDirFilter(media), ...(signal ? { signal } : {}) });
-    for await (const item of unavailableOnRootError(items, folder.path)) {
+    for await (const item of itemsUnder(folder, under, makeDirFilter(media), signal)) {
       if (item.type === 'dir') continue;
       if (item.type === 'problem') {
         result.problems++;
@@ -158,5 +263,4 @@ export async function scanFolder(
   } finally {
     if (pendingWrites > 0) store.db.exec('COMMIT');
   }
-  return result;
 }
