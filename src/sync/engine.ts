@@ -12,20 +12,27 @@ import PQueue from 'p-queue';
 import type { Settings } from '../config/settings.ts';
 import { FileChangedError, md5File } from '../library/hash.ts';
 import { DEFAULT_MEDIA_SETTINGS, type MediaSettings, makeClassifier, sizeProblem } from '../library/media.ts';
-import { FolderUnavailableError, type ScanResult, scanFolder } from '../library/scan.ts';
+import { FolderUnavailableError, type ScanResult, scanFolder, scanPaths } from '../library/scan.ts';
 import { planMirror } from '../plan/mirror.ts';
 import { ALBUM_CAPACITY, assignOverflow, overflowKey } from '../plan/overflow.ts';
 import type { SmugMugClient } from '../smugmug/client.ts';
-import { LocalFileError, type NodeType, type Privacy, type RemoteImage } from '../smugmug/types.ts';
+import {
+  LocalFileError,
+  type NodeType,
+  type Privacy,
+  type RemoteImage,
+  SmugMugError,
+} from '../smugmug/types.ts';
 import type { FileRow, FolderRow, Store } from '../store/store.ts';
 import { CHANGED_REASON, type Outcome, outcomeOf } from './failure.ts';
 import { ProgressTracker } from './progress.ts';
 import { RemoteTree, splitOverflow } from './remote-tree.ts';
+import { findRenamedDirs } from './renames.ts';
 import { grant, TokenBucket } from './token-bucket.ts';
 
 export type SmugMugApi = Pick<
   SmugMugClient,
-  'authUser' | 'children' | 'createNode' | 'albumImages' | 'upload'
+  'authUser' | 'children' | 'createNode' | 'albumImages' | 'upload' | 'moveImages' | 'renameNode'
 >;
 
 export interface FolderSummary {
@@ -36,6 +43,10 @@ export interface FolderSummary {
   replaced: number;
   /** Files found already on SmugMug (matched by MD5) and recorded without uploading. */
   alreadyThere: number;
+  /** Files that moved or were renamed locally and were moved on SmugMug (or left where they were). */
+  moved: number;
+  /** Local folders renamed, and so their SmugMug folders or galleries. */
+  renamed: number;
   failed: number;
   hashed: number;
   bytesSent: number;
@@ -48,7 +59,7 @@ export interface FolderSummary {
 export interface FileEvent {
   folderId: number;
   relPath: string;
-  state: 'uploaded' | 'replaced' | 'already-there' | 'failed' | 'changed' | 'deleted';
+  state: 'uploaded' | 'replaced' | 'already-there' | 'moved' | 'failed' | 'changed' | 'deleted';
   reason?: string;
 }
 
@@ -135,6 +146,8 @@ class FolderRun {
       uploaded: 0,
       replaced: 0,
       alreadyThere: 0,
+      moved: 0,
+      renamed: 0,
       failed: 0,
       hashed: 0,
       bytesSent: 0,
@@ -159,6 +172,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
   private readonly queue: PQueue;
   private readonly bucket: TokenBucket;
   private readonly stop = new AbortController();
+  /** Records being moved onto a new path right now: each can follow one new file only. */
+  private readonly moving = new Set<number>();
 
   constructor(options: { store: Store; client: SmugMugApi; settings: Settings }) {
     super();
@@ -189,6 +204,24 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     this.queue.concurrency = n;
   }
 
+  /**
+   * Stops for good: no new upload starts, those sending get `graceMs` to finish, then the rest
+   * are abandoned (each is marked in the store before its first byte and verified on the next
+   * run, so none is lost or sent twice).
+   */
+  async shutdown(graceMs: number, reason: unknown = new Error('Safelight is stopping')): Promise<void> {
+    this.queue.pause();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.queue.onPendingZero(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.abort(reason);
+  }
+
   /** Stop starting uploads; in-flight ones are abandoned (they are verified on the next run). */
   abort(reason: unknown = new Error('stopped')): void {
     this.stop.abort(reason);
@@ -200,12 +233,18 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     return Promise.all(folders.map((f) => this.syncFolder(f)));
   }
 
-  async syncFolder(folder: FolderRow): Promise<FolderSummary> {
+  /**
+   * Brings SmugMug up to date with one folder. With `paths` (from a watcher) only those paths
+   * and what is below them are looked at on disk; otherwise the whole folder is walked.
+   */
+  async syncFolder(folder: FolderRow, options: { paths?: Iterable<string> } = {}): Promise<FolderSummary> {
     const started = performance.now();
     const media = mediaSettingsOf(folder);
     const run = new FolderRun(folder, new RemoteTree(this.client, this.store, folder), media);
     try {
-      run.summary.scan = await scanFolder(this.store, folder, media, this.stop.signal);
+      run.summary.scan = options.paths
+        ? await scanPaths(this.store, folder, media, options.paths, this.stop.signal)
+        : await scanFolder(this.store, folder, media, this.stop.signal);
       await this.uploadFolder(run);
       this.store.folderSynced(folder.id, Date.now(), null);
     } catch (e) {
@@ -237,6 +276,9 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     const kept = rows.filter(isKept);
     const mediaCount = new Map<string, number>();
     for (const r of kept) mediaCount.set(dirOf(r.rel_path), (mediaCount.get(dirOf(r.rel_path)) ?? 0) + 1);
+    const renames = findRenamedDirs(rows, new Set(mediaCount.keys()), this.store.nodesOf(folder.id));
+    for (const { from, to } of renames) this.store.renameNodeKeys(folder.id, from, to);
+    if (renames.length > 0) tree.reload();
     const existing = new Map<string, NodeType>();
     for (const [key, node] of this.store.nodesOf(folder.id)) {
       if (key.startsWith('D:') && splitOverflow(key).index === 1)
@@ -252,6 +294,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       },
     );
     tree.setPlan(plan);
+    run.summary.renamed += await tree.applyRenames(renames.map((r) => r.to));
     this.progress.add(
       todo.length,
       todo.reduce((sum, r) => sum + r.size, 0),
@@ -428,14 +471,15 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     galleryKey: string,
     startIndex: number,
   ): Promise<'done' | 'changed'> {
-    let row = this.store.file(id);
+    const row = this.store.file(id);
     if (!row || !isTodo(row)) return 'done';
     const abs = join(run.folder.path, row.rel_path);
     const before = await stat(abs);
     if (!before.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
     if (before.size !== row.size || before.mtimeMs !== row.mtime_ms) {
-      this.store.updateFile(id, { size: before.size, mtime_ms: before.mtimeMs, md5: null });
-      row = this.store.file(id) as FileRow;
+      // Changed since it was scanned: it may still be being written, so it waits to settle.
+      this.store.updateFile(id, { size: before.size, mtime_ms: before.mtimeMs });
+      return this.changed(id);
     }
     const c = run.classify(row.rel_path);
     if (c.kind !== 'media') throw new Error(`not a media file any more: ${row.rel_path}`);
@@ -461,6 +505,15 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       const gallery = await run.tree.ensure(key);
       const albumUri = gallery.album_uri as string;
       const replace = row.image_uri && row.album_uri === albumUri ? row.image_uri : undefined;
+      if (!row.image_uri) {
+        try {
+          if (await this.moveInstead(run, row, md5, key, albumUri)) return 'done';
+        } catch (e) {
+          if (outcomeOf(e).action !== 'gallery-missing' || hop > 0) throw e;
+          run.tree.forget(key);
+          continue;
+        }
+      }
       this.store.updateFile(id, {
         state: 'uploading',
         attempts: row.attempts + 1,
@@ -501,6 +554,82 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         throw e;
       }
     }
+  }
+
+  /**
+   * A new file whose content was uploaded before from a path that is gone now is that file,
+   * moved or renamed: its SmugMug image is moved into this file's gallery (or left alone when
+   * it is already there) and the record follows it, so nothing is uploaded again.
+   */
+  private async moveInstead(
+    run: FolderRun,
+    row: FileRow,
+    md5: string,
+    galleryKey: string,
+    albumUri: string,
+  ): Promise<boolean> {
+    for (const source of this.store.filesUploadedAs(md5)) {
+      if (source.id === row.id || !source.album_image_uri || this.moving.has(source.id)) continue;
+      if (source.state !== 'deleted' && !(await this.isGone(source))) continue;
+      this.moving.add(source.id);
+      try {
+        let remote = { imageUri: source.image_uri as string, albumImageUri: source.album_image_uri };
+        if (source.album_uri !== albumUri) {
+          const moved = await this.client.moveImages(albumUri, [source.album_image_uri], {
+            signal: this.stop.signal,
+          });
+          const to = moved.get(source.album_image_uri);
+          if (!to) {
+            throw new SmugMugError('server', `SmugMug has not moved "${basename(source.rel_path)}" yet`, {
+              transient: true,
+            });
+          }
+          remote = to;
+        }
+        this.store.transaction(() => {
+          this.store.deleteFile(source.id);
+          this.store.updateFile(row.id, {
+            state: 'uploaded',
+            md5,
+            gallery_key: galleryKey,
+            album_uri: albumUri,
+            image_uri: remote.imageUri,
+            album_image_uri: remote.albumImageUri,
+            web_url: source.web_url,
+            uploaded_md5: md5,
+            uploaded_size: row.size,
+            uploaded_at: source.uploaded_at,
+            last_error: null,
+            error_kind: null,
+          });
+        });
+      } finally {
+        this.moving.delete(source.id);
+      }
+      const imageKey = imageKeyOf(source.image_uri);
+      if (imageKey) run.claimed.add(imageKey);
+      run.summary.moved++;
+      this.emit('file', { folderId: run.folder.id, relPath: row.rel_path, state: 'moved' });
+      return true;
+    }
+    return false;
+  }
+
+  /** The file a record stands for is no longer on disk (and its drive is). */
+  private async isGone(row: FileRow): Promise<boolean> {
+    const folder = this.store.folders().find((f) => f.id === row.folder_id);
+    if (!folder) return true;
+    const [root, file] = await Promise.all([
+      stat(folder.path).then(
+        () => true,
+        () => false,
+      ),
+      stat(join(folder.path, row.rel_path)).then(
+        () => true,
+        (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
+      ),
+    ]);
+    return root && !file;
   }
 
   private async recordUploaded(

@@ -12,7 +12,7 @@ import type { FolderRow, NodeRow, Store } from '../store/store.ts';
 
 export const TARGET_KEY = 'T:';
 
-type Api = Pick<SmugMugClient, 'authUser' | 'children' | 'createNode'>;
+type Api = Pick<SmugMugClient, 'authUser' | 'children' | 'createNode' | 'renameNode'>;
 
 /** 'D:a/b//3' → { base: 'D:a/b', index: 3 } (see overflowKey) */
 export function splitOverflow(key: string): { base: string; index: number } {
@@ -32,7 +32,7 @@ export class RemoteTree {
   private readonly store: Store;
   private readonly folder: FolderRow;
   private planned = new Map<string, PlannedNode>();
-  private readonly nodes: Map<string, NodeRow>;
+  private nodes: Map<string, NodeRow>;
   private readonly ensuring = new Map<string, Promise<NodeRow>>();
   private readonly childrenOf = new Map<string, Promise<RemoteNode[]>>();
   /** Keys of nodes that existed before this run (found in the store or on SmugMug). */
@@ -50,6 +50,33 @@ export class RemoteTree {
   /** SmugMug folder levels above the connected folder's own node. */
   get baseDepth(): number {
     return targetSegments(this.folder.target).length;
+  }
+
+  /** Reads the node mapping again after the store changed it (local folders renamed). */
+  reload(): void {
+    this.nodes = this.store.nodesOf(this.folder.id);
+    for (const key of this.nodes.keys()) this.preexisting.add(key);
+  }
+
+  /**
+   * After local folders were renamed (`dirs` are their new paths), gives their SmugMug folders
+   * and galleries, and those below them, the names the plan has for them now. Only Name
+   * changes: the UrlName stays, so links to them keep working. Returns how many were renamed.
+   */
+  async applyRenames(dirs: string[]): Promise<number> {
+    let renamed = 0;
+    for (const [key, node] of this.nodes) {
+      const rel = key.slice(2);
+      if (!dirs.some((d) => rel === d || rel.startsWith(`${d}/`))) continue;
+      if (!this.planned.has(splitOverflow(key).base)) continue;
+      const name = this.plannedNode(key).name;
+      if (name === node.name) continue;
+      const remote = await this.client.renameNode(node.node_uri, name);
+      const albumUri = remote.albumUri ?? node.album_uri;
+      this.save(key, albumUri ? { ...remote, albumUri } : remote);
+      renamed++;
+    }
+    return renamed;
   }
 
   setPlan(plan: MirrorPlan): void {
