@@ -9,10 +9,12 @@ import {
   selectFolders,
   status,
   statusText,
+  WATCH_CHOICES,
 } from './cli/commands.ts';
 import { type Context, openContext, UserError } from './cli/context.ts';
 import { login } from './cli/login.ts';
 import { runSync } from './cli/run-sync.ts';
+import { runWatch } from './cli/run-watch.ts';
 import { parseRate } from './config/settings.ts';
 import { FaultSpecError, parseFaultSpec } from './sandbox/faults.ts';
 import { startSandbox } from './sandbox/server.ts';
@@ -164,12 +166,17 @@ program
   .option('--no-videos', 'leave videos out')
   .option('--raw', 'include RAW files (SmugMug needs the Source plan for them)', false)
   .option('--ignore <pattern...>', 'glob patterns of files and folders to leave out', [])
+  .addOption(
+    new Option('--watch <how>', 'native file events, or polling (network shares); auto decides')
+      .choices(WATCH_CHOICES)
+      .default('auto'),
+  )
   .action(
     withContext(async (ctx, folder: string, opts: AddOptions) => {
       const row = await addFolder(ctx, folder, opts);
       const where = row.target ? `the SmugMug folder "${row.target}"` : 'the top of your SmugMug site';
       process.stdout.write(
-        `Connected ${row.path}: it goes into ${where} as ${row.privacy} galleries. Run "safelight sync --once".\n`,
+        `Connected ${row.path}: it goes into ${where} as ${row.privacy} galleries. Run "safelight sync" to back it up and keep watching it.\n`,
       );
       return 0;
     }),
@@ -177,8 +184,8 @@ program
 
 program
   .command('sync')
-  .description('Upload what is new or changed in the connected folders')
-  .argument('[folder]', 'only this connected folder')
+  .description('Upload what is new or changed in the connected folders, then keep watching them')
+  .argument('[folder]', 'only this connected folder (with --once)')
   .option('--once', 'one pass over the folders, then exit')
   .option('--limit <rate>', 'bandwidth limit for this run, e.g. 5MB (per second); 0 = none', rate)
   .option('--parallel <n>', 'uploads at once', parallel)
@@ -189,11 +196,19 @@ program
         folder: string | undefined,
         opts: { once?: boolean; limit?: number; parallel?: number },
       ) => {
-        if (!opts.once) throw new UserError('"safelight sync" runs one pass for now: add --once');
-        return runSync(ctx, await selectFolders(ctx, folder), opts);
+        if (opts.once) return runSync(ctx, await selectFolders(ctx, folder), opts);
+        if (folder !== undefined) throw new UserError('a single folder can be synced only with --once');
+        return runWatch(ctx, opts);
       },
     ),
   );
+
+program
+  .command('watch')
+  .description('Keep every connected folder backed up: watch for new, changed and moved files (Ctrl-C stops)')
+  .option('--limit <rate>', 'bandwidth limit, e.g. 5MB (per second); 0 = none', rate)
+  .option('--parallel <n>', 'uploads at once', parallel)
+  .action(withContext(async (ctx, opts: { limit?: number; parallel?: number }) => runWatch(ctx, opts)));
 
 program
   .command('status')

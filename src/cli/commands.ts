@@ -9,6 +9,7 @@ import { type FolderSummary, SyncEngine } from '../sync/engine.ts';
 import { type Context, clientFor, requireAccount, UserError } from './context.ts';
 
 export const PRIVACY_CHOICES = ['private', 'unlisted', 'public'] as const;
+export const WATCH_CHOICES = ['auto', 'native', 'polling'] as const;
 
 export interface AddOptions {
   privacy: (typeof PRIVACY_CHOICES)[number];
@@ -17,6 +18,8 @@ export interface AddOptions {
   videos: boolean;
   raw: boolean;
   ignore: string[];
+  /** auto: native events on local disks, polling on network shares. */
+  watch: (typeof WATCH_CHOICES)[number];
 }
 
 /** What `safelight add FOLDER` does with no options. */
@@ -27,6 +30,7 @@ export const DEFAULT_ADD_OPTIONS: AddOptions = {
   videos: true,
   raw: false,
   ignore: [],
+  watch: 'auto',
 };
 
 /** `child` is `parent` or inside it. */
@@ -71,6 +75,7 @@ export async function addFolder(ctx: Context, folder: string, options: AddOption
     privacy,
     target: options.target.split('/').filter(Boolean).join('/'),
     settings: JSON.stringify(media),
+    watch: options.watch,
   });
 }
 
