@@ -85,6 +85,9 @@ export function findRenamedDirs(
     }
     const rename = { from: a.join('/'), to: b.join('/') };
     if (dirOf(rename.from) !== dirOf(rename.to)) continue;
+    // The old name must be gone entirely and the new one must not have a node yet: otherwise a
+    // folder moved from one parent to another would look like its parents being renamed.
+    if ([...keptDirs].some((d) => under(d, rename.from))) continue;
     if ([...mapped].some((d) => under(d, rename.to))) continue;
     if (renames.some((r) => r.from === rename.from)) continue;
     renames.push(rename);
