@@ -188,6 +188,15 @@ export class Store {
     ).all(folderId, relPath, `${relPath}/`, `${relPath}0`) as unknown as FileRow[];
   }
 
+  /** Whether any file of the folder waits to be uploaded (or tried again), without loading rows. */
+  hasWork(folderId: number): boolean {
+    const row = this.stmt(
+      `SELECT EXISTS (SELECT 1 FROM files WHERE folder_id = ? AND (state IN ('pending', 'uploading')
+         OR (state = 'failed' AND error_kind = 'transient'))) AS work`,
+    ).get(folderId) as { work: number };
+    return row.work === 1;
+  }
+
   /** Files of any folder whose uploaded copy has this MD5. */
   filesUploadedAs(md5: string): FileRow[] {
     return this.stmt('SELECT * FROM files WHERE uploaded_md5 = ? AND image_uri IS NOT NULL').all(

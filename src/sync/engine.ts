@@ -265,6 +265,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
 
   private async uploadFolder(run: FolderRun): Promise<void> {
     const { folder, tree } = run;
+    // A walk over a large unchanged library ends here without loading a single row.
+    if (!this.store.hasWork(folder.id)) return;
     const rows = this.store.filesIn(folder.id, ['pending', 'uploading', 'uploaded', 'failed', 'deleted']);
     for (const r of rows) {
       const key = imageKeyOf(r.image_uri);

@@ -100,3 +100,63 @@ test('a transaction that throws leaves nothing behind', () => {
   assert.equal(store.folders().length, 0);
   store.close();
 });
+
+test('queries the watcher needs: files under a path, work waiting, uploads by MD5, renamed node keys', () => {
+  const store = new Store(join(dir, 'watch.db'));
+  const folder = store.addFolder({
+    path: '/w',
+    mode: 'mirror',
+    privacy: 'Private',
+    target: '',
+    settings: '{}',
+  });
+  assert.equal(folder.watch, 'auto');
+  const add = (rel: string, fields: Parameters<Store['insertFile']>[2]) =>
+    store.insertFile(folder.id, rel, fields);
+  const done = { size: 1, mtime_ms: 1, state: 'uploaded' as const, image_uri: '/api/v2/image/K-0' };
+  add('a/1.jpg', { ...done, uploaded_md5: 'm1' });
+  add('a/b/2.jpg', { ...done, uploaded_md5: 'm2' });
+  add('a b/3.jpg', done);
+  add('a0.jpg', done);
+  add('ab.jpg', done);
+  const under = (p: string) =>
+    store
+      .filesUnder(folder.id, p)
+      .map((r) => r.rel_path)
+      .sort();
+  assert.deepEqual(under('a'), ['a/1.jpg', 'a/b/2.jpg']);
+  assert.deepEqual(under('a/1.jpg'), ['a/1.jpg']);
+  assert.equal(under('').length, 5);
+  assert.deepEqual(
+    store.filesUploadedAs('m2').map((r) => r.rel_path),
+    ['a/b/2.jpg'],
+  );
+
+  assert.equal(store.hasWork(folder.id), false);
+  const failed = add('c.jpg', { size: 1, mtime_ms: 1, state: 'failed', error_kind: 'permanent' });
+  assert.equal(store.hasWork(folder.id), false, 'a permanent failure waits for the person');
+  store.updateFile(failed.id, { error_kind: 'transient' });
+  assert.equal(store.hasWork(folder.id), true);
+  store.updateFile(failed.id, { state: 'pending' });
+  assert.equal(store.hasWork(folder.id), true);
+
+  const node = {
+    folder_id: folder.id,
+    node_uri: '/n',
+    album_uri: null,
+    type: 'Album',
+    name: 'x',
+    url_name: 'X',
+  };
+  for (const key of ['D:a', 'D:a/b', 'D:a/b//2', 'F:a', 'D:ab', 'D:a b']) store.saveNode({ ...node, key });
+  store.renameNodeKeys(folder.id, 'a', 'z');
+  assert.deepEqual([...store.nodesOf(folder.id).keys()].sort(), [
+    'D:a b',
+    'D:ab',
+    'D:z',
+    'D:z/b',
+    'D:z/b//2',
+    'F:z',
+  ]);
+  store.close();
+});
