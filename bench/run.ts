@@ -1,7 +1,7 @@
 // `npm run bench [-- NAME...]`: Safelight's benchmarks, each as a ratio against a baseline
 // measured in the same run. Prints a table and writes bench/results.json. A missed target is
 // reported, not fatal; a benchmark that cannot run makes the exit code 1.
-// NAME: md5, upload, bandwidth, memory, small-files (default: all).
+// NAME: md5, upload, bandwidth, memory, small-files, watch (default: all).
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,9 @@ import { type BenchFailure, type BenchReport, formatTable } from './report.ts';
 import { benchSmallFiles } from './small-files.ts';
 import { type BenchRow, cleanupNow, GiB, removeDir, tempDir, writeRandomFile } from './support.ts';
 import { benchUpload } from './upload.ts';
+import { benchWatch } from './watch.ts';
 
-const NAMES = ['md5', 'upload', 'bandwidth', 'memory', 'small-files'] as const;
+const NAMES = ['md5', 'upload', 'bandwidth', 'memory', 'small-files', 'watch'] as const;
 type Name = (typeof NAMES)[number];
 const RESULTS = new URL('./results.json', import.meta.url).pathname;
 
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
   }
   await attempt('memory', benchMemory);
   await attempt('small-files', benchSmallFiles);
+  await attempt('watch', benchWatch);
 
   const report: BenchReport = {
     startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
