@@ -93,7 +93,9 @@ export async function watchNative(
       if (relPaths.size > 0) cb.onChange([...relPaths]);
       if (rootGone) cb.onError(rootGoneError(absRoot));
     },
-    { ignore: opts.ignore },
+    // No `ignore` for parcel itself: it matches every path it crawls against every glob, which
+    // made subscribing to 100k files ten times slower (0.36 s → 3.76 s). Events are filtered
+    // above instead; the cost is watches on the few hidden and system folders.
   );
   return {
     mode: 'native',
