@@ -27,7 +27,7 @@ import type { FileRow, FolderRow, Store } from '../store/store.ts';
 import { CHANGED_REASON, type Outcome, outcomeOf } from './failure.ts';
 import { ProgressTracker } from './progress.ts';
 import { RemoteTree, splitOverflow } from './remote-tree.ts';
-import { findRenamedDirs } from './renames.ts';
+import { dirOf, findRenamedDirs } from './renames.ts';
 import { grant, TokenBucket } from './token-bucket.ts';
 
 export type SmugMugApi = Pick<
@@ -76,11 +76,6 @@ const DELETED_WHILE_UPLOADING = 'deleted locally while uploading; the copy on Sm
 export function mediaSettingsOf(folder: FolderRow): MediaSettings {
   const raw = JSON.parse(folder.settings || '{}') as Partial<MediaSettings>;
   return { ...DEFAULT_MEDIA_SETTINGS, ...raw };
-}
-
-function dirOf(relPath: string): string {
-  const i = relPath.lastIndexOf('/');
-  return i < 0 ? '' : relPath.slice(0, i);
 }
 
 function imageKeyOf(uri: string | null): string | undefined {

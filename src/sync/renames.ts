@@ -11,7 +11,7 @@ export interface DirRename {
   to: string;
 }
 
-function dirOf(relPath: string): string {
+export function dirOf(relPath: string): string {
   const i = relPath.lastIndexOf('/');
   return i < 0 ? '' : relPath.slice(0, i);
 }
