@@ -44,6 +44,8 @@ export interface SafelightReport {
   startupSyncMs: number;
   watchMode: string;
   rssBeforeStart: number;
+  /** When start() resolved: the native watches are in place and the start-up walk has just begun. */
+  rssAtStartResolved: number;
   rssAtReady: number;
   heapUsedAtReady: number;
   vmHwmAtReady: number;
@@ -143,6 +145,7 @@ async function safelight(files: number, idleMs: number, latencyFiles: number): P
   const started = performance.now();
   await service.start();
   const startResolvedMs = performance.now() - started;
+  const rssAtStartResolved = process.memoryUsage().rss;
   const readyTime = await new Promise<number>((resolve, reject) => {
     const look = () => {
       if (readyAt !== undefined) resolve(readyAt);
@@ -164,6 +167,7 @@ async function safelight(files: number, idleMs: number, latencyFiles: number): P
     startupSyncMs: first.durationMs,
     watchMode: status ? `${status.mode}: ${status.modeReason}` : 'none',
     rssBeforeStart,
+    rssAtStartResolved,
     rssAtReady: memory.rss,
     heapUsedAtReady: memory.heapUsed,
     vmHwmAtReady,

@@ -5,9 +5,9 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FileRow, FolderRow, Store } from '../store/store.ts';
+import type { FileRow, FolderRow, KnownFile, Store } from '../store/store.ts';
 import { type MediaSettings, makeClassifier, makeDirFilter, sizeProblem } from './media.ts';
-import { type WalkItem, walk } from './walk.ts';
+import { type WalkItem, walkInBatches } from './walk.ts';
 
 export interface ScanResult {
   files: number;
@@ -114,20 +114,20 @@ function reachable(relPath: string, descend: (relPath: string, name: string) => 
   return true;
 }
 
-/** What is at `under` ('' = the root) now: a walk of a folder, one file, or nothing. */
+/** What is at `under` ('' = the root) now, in batches: a walk of a folder, one file, or nothing. */
 async function* itemsUnder(
   folder: FolderRow,
   under: string,
   descend: (relPath: string, name: string) => boolean,
   signal?: AbortSignal,
-): AsyncGenerator<WalkItem> {
+): AsyncGenerator<WalkItem[]> {
   const options = (prefix: (rel: string) => string) => ({
     descend: (rel: string, name: string) => descend(prefix(rel), name),
     ...(signal ? { signal } : {}),
   });
   if (under === '') {
     yield* unavailableOnRootError(
-      walk(
+      walkInBatches(
         folder.path,
         options((rel) => rel),
       ),
@@ -143,11 +143,11 @@ async function* itemsUnder(
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return;
-    yield { type: 'problem', relPath: under, reason: `cannot read it (${code})`, isDir: false };
+    yield [{ type: 'problem', relPath: under, reason: `cannot read it (${code})`, isDir: false }];
     return;
   }
   if (info.isFile()) {
-    yield { type: 'file', relPath: under, absPath: abs, size: info.size, mtimeMs: info.mtimeMs };
+    yield [{ type: 'file', relPath: under, absPath: abs, size: info.size, mtimeMs: info.mtimeMs }];
     return;
   }
   if (!info.isDirectory()) return;
@@ -155,13 +155,29 @@ async function* itemsUnder(
   if (!descend(under, name)) return;
   const prefix = (rel: string) => (rel === '' ? under : `${under}/${rel}`);
   try {
-    for await (const item of walk(abs, options(prefix))) yield { ...item, relPath: prefix(item.relPath) };
+    for await (const batch of walkInBatches(abs, options(prefix))) {
+      yield batch.map((item) => ({ ...item, relPath: prefix(item.relPath) }));
+    }
   } catch (e) {
     // The folder went away while it was walked: what was found so far stands, the rest is gone.
     if ((e as Error).name === 'AbortError') throw e;
   }
 }
 
+/** Whether `relPath` is directly in `dir` ('' = the top level), as the store's `dir` column says. */
+function isDirectlyIn(relPath: string, dir: string): boolean {
+  if (dir === '') return !relPath.includes('/');
+  return (
+    relPath.charAt(dir.length) === '/' && relPath.startsWith(dir) && !relPath.includes('/', dir.length + 1)
+  );
+}
+
+/**
+ * Compares what is at `under` now with the store one dir at a time: the walk gives each dir's
+ * files together, so only the records of the dir being walked are held, never the whole folder's.
+ * Records of dirs the walk did not reach are of dirs that are gone, except below a dir that could
+ * not be read.
+ */
 async function scanUnder(
   store: Store,
   folder: FolderRow,
@@ -170,9 +186,15 @@ async function scanUnder(
   result: ScanResult,
   signal?: AbortSignal,
 ): Promise<void> {
-  const known = new Map<string, FileRow>(store.filesUnder(folder.id, under).map((r) => [r.rel_path, r]));
-  const seen = new Set<string>();
   const unreadableDirs = new Set<string>();
+  const walked = new Set<string>();
+  /** The records of the dir being walked that nothing has been found for yet. */
+  let current: { dir: string; rows: Map<string, KnownFile> } | undefined;
+  /** Paths found outside the dir being walked: problems with a folder, or `under` being a file. */
+  const seenElsewhere = new Set<string>();
+  // A folder that cannot be entered is reported after its parent was left, so a walked dir's
+  // records that were not found are decided on at the end.
+  const notFound: KnownFile[] = [];
   const classify = makeClassifier(media);
   const now = Date.now();
   let pendingWrites = 0;
@@ -186,80 +208,118 @@ async function scanUnder(
     }
   };
 
+  const leaveDir = () => {
+    for (const row of current?.rows.values() ?? []) if (row.state !== 'deleted') notFound.push(row);
+    current = undefined;
+  };
+
+  /** The record of a path that was found, if there is one; it is not gone. */
+  const found = (relPath: string): KnownFile | undefined => {
+    if (current !== undefined && isDirectlyIn(relPath, current.dir)) {
+      const row = current.rows.get(relPath);
+      current.rows.delete(relPath);
+      return row;
+    }
+    seenElsewhere.add(relPath);
+    return store.fileAt(folder.id, relPath);
+  };
+
   const record = (
+    row: KnownFile | undefined,
     relPath: string,
     fields: Parameters<Store['updateFile']>[1] & { size: number; mtime_ms: number },
   ) => {
-    const row = known.get(relPath);
     write(() => {
       if (row) store.updateFile(row.id, fields, now);
       else store.insertFile(folder.id, relPath, { state: 'pending', ...fields }, now);
     });
   };
 
+  const gone = (row: KnownFile) => {
+    if (seenElsewhere.has(row.rel_path) || within(row.rel_path, unreadableDirs)) return;
+    result.deleted++;
+    write(() => {
+      if (store.file(row.id)?.image_uri) {
+        store.updateFile(row.id, { state: 'deleted', last_error: DELETED_REASON });
+      } else store.deleteFile(row.id);
+    });
+  };
+
+  const see = (item: WalkItem) => {
+    if (item.type === 'dir') {
+      leaveDir();
+      walked.add(item.relPath);
+      current = {
+        dir: item.relPath,
+        rows: new Map(store.knownFilesInDir(folder.id, item.relPath).map((r) => [r.rel_path, r])),
+      };
+      return;
+    }
+    if (item.type === 'problem') {
+      result.problems++;
+      if (item.isDir) unreadableDirs.add(item.relPath);
+      const row = found(item.relPath);
+      if (row?.state === 'failed' && row.last_error === item.reason) return;
+      record(row, item.relPath, {
+        size: row?.size ?? 0,
+        mtime_ms: row?.mtime_ms ?? 0,
+        state: 'failed',
+        error_kind: 'permanent',
+        last_error: item.reason,
+      });
+      return;
+    }
+    const c = classify(item.relPath);
+    if (c.kind === 'ignored') return;
+    result.files++;
+    const row = found(item.relPath);
+    const same = row !== undefined && row.size === item.size && row.mtime_ms === item.mtimeMs;
+    const problem = c.kind === 'skipped' ? c.reason : sizeProblem(c.media, item.size);
+    if (problem !== null ? same && row?.last_error === problem : same && row?.state !== 'skipped') {
+      result.unchanged++;
+      if (row?.state === 'deleted') {
+        // Read in this same synchronous step, so it is there.
+        const { md5, uploaded_md5 } = store.file(row.id) as FileRow;
+        write(() =>
+          store.updateFile(row.id, {
+            state: md5 !== null && md5 === uploaded_md5 ? 'uploaded' : 'pending',
+            last_error: null,
+          }),
+        );
+      }
+      return;
+    }
+    if (row) result.changed++;
+    else result.added++;
+    const skipped = c.kind === 'skipped';
+    record(row, item.relPath, {
+      size: item.size,
+      mtime_ms: item.mtimeMs,
+      md5: null,
+      attempts: 0,
+      ...(problem === null
+        ? { state: 'pending', error_kind: null, last_error: null }
+        : {
+            state: skipped ? 'skipped' : 'failed',
+            error_kind: skipped ? null : 'permanent',
+            last_error: problem,
+          }),
+    });
+  };
+
   try {
-    for await (const item of itemsUnder(folder, under, makeDirFilter(media), signal)) {
-      if (item.type === 'dir') continue;
-      if (item.type === 'problem') {
-        result.problems++;
-        seen.add(item.relPath);
-        if (item.isDir) unreadableDirs.add(item.relPath);
-        const row = known.get(item.relPath);
-        if (row?.state === 'failed' && row.last_error === item.reason) continue;
-        record(item.relPath, {
-          size: row?.size ?? 0,
-          mtime_ms: row?.mtime_ms ?? 0,
-          state: 'failed',
-          error_kind: 'permanent',
-          last_error: item.reason,
-        });
-        continue;
-      }
-      const c = classify(item.relPath);
-      if (c.kind === 'ignored') continue;
-      seen.add(item.relPath);
-      result.files++;
-      const row = known.get(item.relPath);
-      const same = row !== undefined && row.size === item.size && row.mtime_ms === item.mtimeMs;
-      const problem = c.kind === 'skipped' ? c.reason : sizeProblem(c.media, item.size);
-      if (problem !== null ? same && row?.last_error === problem : same && row?.state !== 'skipped') {
-        result.unchanged++;
-        if (row?.state === 'deleted') {
-          write(() =>
-            store.updateFile(row.id, {
-              state: row.md5 !== null && row.md5 === row.uploaded_md5 ? 'uploaded' : 'pending',
-              last_error: null,
-            }),
-          );
-        }
-        continue;
-      }
-      if (row) result.changed++;
-      else result.added++;
-      const skipped = c.kind === 'skipped';
-      record(item.relPath, {
-        size: item.size,
-        mtime_ms: item.mtimeMs,
-        md5: null,
-        attempts: 0,
-        ...(problem === null
-          ? { state: 'pending', error_kind: null, last_error: null }
-          : {
-              state: skipped ? 'skipped' : 'failed',
-              error_kind: skipped ? null : 'permanent',
-              last_error: problem,
-            }),
-      });
+    for await (const batch of itemsUnder(folder, under, makeDirFilter(media), signal)) {
+      for (const item of batch) see(item);
     }
-    for (const row of known.values()) {
-      if (seen.has(row.rel_path) || within(row.rel_path, unreadableDirs)) continue;
-      if (row.state === 'deleted') continue;
-      result.deleted++;
-      write(() => {
-        if (row.image_uri) store.updateFile(row.id, { state: 'deleted', last_error: DELETED_REASON });
-        else store.deleteFile(row.id);
-      });
+    leaveDir();
+    for (const row of notFound) gone(row);
+    for (const dir of store.dirsUnder(folder.id, under)) {
+      if (walked.has(dir) || unreadableDirs.has(dir) || within(dir, unreadableDirs)) continue;
+      for (const row of store.knownFilesInDir(folder.id, dir)) if (row.state !== 'deleted') gone(row);
     }
+    // `under` itself, when it was a file: its record is in the dir above, which was not walked.
+    const self = under === '' ? undefined : store.fileAt(folder.id, under);
+    if (self !== undefined && self.state !== 'deleted') gone(self);
   } finally {
     if (pendingWrites > 0) store.db.exec('COMMIT');
   }

@@ -1,10 +1,10 @@
-// Recursive walk of a connected folder. Bounded memory and at most one open directory handle:
-// a folder's entries are streamed with opendir, its files yielded as they are found (stat'ed a
-// batch at a time, since stat dominates the cost on big libraries), and its subfolders visited
-// only after it is closed.
-import { type BigIntStats, type Dir, type Dirent, type Stats, stat as statCallback } from 'node:fs';
-import { lstat, opendir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+// Recursive walk of a connected folder. A folder is listed in one call, its files stat'ed a chunk
+// at a time with the next chunk already in flight (stat dominates the cost on big libraries) and
+// yielded as they are found, and its subfolders visited only after it. Memory is bounded by the
+// largest single folder, never by the size of the library.
+import { type BigIntStats, type Dirent, type Stats, stat as statCallback } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
 
 export type WalkItem =
   | { type: 'file'; relPath: string; absPath: string; size: number; mtimeMs: number }
@@ -23,8 +23,9 @@ interface DirTask {
   viaLink: boolean;
 }
 
-// Enough stats in flight to keep libuv's threadpool busy, few enough to stay cheap in memory.
-const STAT_BATCH = 64;
+// Enough stats at once to keep libuv's threadpool busy; the next chunk is stat'ed while the
+// consumer works on the one before.
+const STAT_CHUNK = 256;
 
 // The entry disappeared (or its parent was replaced) between listing and reading: the next walk
 // or the watcher will see the new state, so there is nothing to report.
@@ -92,18 +93,29 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
   );
 }
 
-// The callback API costs about half as much per call as fs/promises, which shows at 100k files.
-function statSettled(path: string): Promise<Settled<Stats>> {
-  return new Promise((done) => {
-    statCallback(path, (error, stats) => done(error ? { ok: false, error } : { ok: true, value: stats }));
-  });
-}
-
-interface Pending {
+interface Listed {
   entry: Dirent;
   relPath: string;
   absPath: string;
-  stats: Promise<Settled<Stats>>;
+}
+
+/**
+ * Stats a chunk of files, all at once, with one promise for the chunk: through the callback API,
+ * since a promise per file costs about as much as the stat itself on a fast disk.
+ */
+function statChunk(files: Listed[], start: number): Promise<Settled<Stats>[]> {
+  const end = Math.min(files.length, start + STAT_CHUNK);
+  const results = new Array<Settled<Stats>>(end - start);
+  let left = end - start;
+  return new Promise((done) => {
+    if (left === 0) done(results);
+    for (let i = start; i < end; i++) {
+      statCallback((files[i] as Listed).absPath, (error, stats) => {
+        results[i - start] = error ? { ok: false, error } : { ok: true, value: stats };
+        if (--left === 0) done(results);
+      });
+    }
+  });
 }
 
 /**
@@ -114,6 +126,21 @@ interface Pending {
  * at all (missing, not a folder, no permission) makes the walk throw.
  */
 export async function* walk(root: string, options: WalkOptions = {}): AsyncGenerator<WalkItem> {
+  for await (const items of walkInBatches(root, options)) {
+    for (const item of items) {
+      options.signal?.throwIfAborted();
+      yield item;
+    }
+  }
+}
+
+/**
+ * The same walk, a batch of items at a time: a folder's 'dir' item, then its files and problems,
+ * in one or more batches before anything of the next folder. Handing over items one by one costs
+ * more than the work a scan does with each, so a consumer that handles a batch synchronously
+ * should take them this way.
+ */
+export async function* walkInBatches(root: string, options: WalkOptions = {}): AsyncGenerator<WalkItem[]> {
   const { descend, signal } = options;
   signal?.throwIfAborted();
   const rootAbs = resolve(root);
@@ -122,70 +149,71 @@ export async function* walk(root: string, options: WalkOptions = {}): AsyncGener
   const links: DirTask[] = [];
   let nextLink = 0;
 
-  const rootDir = await openRoot(rootAbs, root, seen);
-  let current: { task: DirTask; dir: Dir } | undefined = {
+  let current: { task: DirTask; entries: Dirent[] } | undefined = {
     task: { relPath: '', absPath: rootAbs, viaLink: false },
-    dir: rootDir,
+    entries: await listRoot(rootAbs, root, seen),
   };
 
   while (current !== undefined) {
-    const { task, dir } = current;
+    const { task, entries } = current;
     const subdirs: DirTask[] = [];
-    try {
-      yield { type: 'dir', relPath: task.relPath };
-      for (;;) {
-        const batch: Pending[] = [];
-        let done = false;
-        while (batch.length < STAT_BATCH) {
-          signal?.throwIfAborted();
-          let entry: Dirent | null;
-          try {
-            entry = await dir.read();
-          } catch (error) {
-            yield { type: 'problem', relPath: task.relPath, reason: stoppedReading(error), isDir: true };
-            done = true;
-            break;
-          }
-          if (entry === null) {
-            done = true;
-            break;
-          }
-          const relPath = task.relPath === '' ? entry.name : `${task.relPath}/${entry.name}`;
-          const absPath = join(task.absPath, entry.name);
-          if (entry.isDirectory()) {
-            if (descend?.(relPath, entry.name) ?? true) subdirs.push({ relPath, absPath, viaLink: false });
-          } else if (entry.isFile() || entry.isSymbolicLink() || isUnknown(entry)) {
-            batch.push({ entry, relPath, absPath, stats: statSettled(absPath) });
-          }
-          // FIFOs, sockets and devices are never opened: reading a FIFO would block forever.
-        }
-        for (const pending of batch) {
-          const item = await settleEntry(pending, descend, (found) =>
-            (found.viaLink ? links : subdirs).push(found),
-          );
-          if (item !== null) yield item;
-        }
-        if (done) break;
+    const files: Listed[] = [];
+    // Names never hold a separator, so this is join() without its cost, which shows at 100k files.
+    const absPrefix = task.absPath.endsWith(sep) ? task.absPath : `${task.absPath}${sep}`;
+    for (const entry of entries) {
+      const relPath = task.relPath === '' ? entry.name : `${task.relPath}/${entry.name}`;
+      const absPath = `${absPrefix}${entry.name}`;
+      if (entry.isDirectory()) {
+        if (descend?.(relPath, entry.name) ?? true) subdirs.push({ relPath, absPath, viaLink: false });
+      } else if (entry.isFile() || entry.isSymbolicLink() || isUnknown(entry)) {
+        files.push({ entry, relPath, absPath });
       }
-    } finally {
-      await dir.close().catch(() => {});
+      // FIFOs, sockets and devices are never opened: reading a FIFO would block forever.
     }
+    let inFlight = statChunk(files, 0);
+    // Handed over before its files' stats are back, so the consumer's own work on the folder (a
+    // scan reads the folder's records) runs while they are made.
+    yield [{ type: 'dir', relPath: task.relPath }];
+    let batch: WalkItem[] = [];
+    for (let start = 0; start < files.length; start += STAT_CHUNK) {
+      const results = await inFlight;
+      signal?.throwIfAborted();
+      if (start + STAT_CHUNK < files.length) inFlight = statChunk(files, start + STAT_CHUNK);
+      for (let i = 0; i < results.length; i++) {
+        const listed = files[start + i] as Listed;
+        const result = results[i] as Settled<Stats>;
+        if (result.ok && result.value.isFile()) {
+          const { size, mtimeMs } = result.value;
+          batch.push({ type: 'file', relPath: listed.relPath, absPath: listed.absPath, size, mtimeMs });
+          continue;
+        }
+        const item = await notAFile(listed, result, descend, (found) =>
+          (found.viaLink ? links : subdirs).push(found),
+        );
+        if (item !== null) batch.push(item);
+      }
+      yield batch;
+      batch = [];
+    }
+    if (batch.length > 0) yield batch;
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i] as DirTask);
 
     current = undefined;
+    const problems: WalkItem[] = [];
     while (current === undefined) {
       signal?.throwIfAborted();
       let next = stack.pop();
       if (next === undefined && nextLink < links.length) next = links[nextLink++];
       if (next === undefined) break;
-      const opened = await enter(next, seen);
-      if (opened === null) continue;
-      if ('reason' in opened) {
-        yield { type: 'problem', relPath: next.relPath, reason: opened.reason, isDir: true };
+      const listed = await enter(next, seen);
+      if (listed === null) continue;
+      if ('reason' in listed) {
+        problems.push({ type: 'problem', relPath: next.relPath, reason: listed.reason, isDir: true });
         continue;
       }
-      current = { task: next, dir: opened };
+      current = { task: next, entries: listed };
     }
+    if (problems.length > 0) yield problems;
   }
 }
 
@@ -201,18 +229,14 @@ function isUnknown(entry: Dirent): boolean {
   );
 }
 
-function stoppedReading(error: unknown): string {
-  return `could not finish reading folder: ${inPlainWords(error)}`;
-}
-
-async function openRoot(rootAbs: string, root: string, seen: Map<string, string>): Promise<Dir> {
+async function listRoot(rootAbs: string, root: string, seen: Map<string, string>): Promise<Dirent[]> {
   try {
     const stats = await stat(rootAbs, { bigint: true });
     if (!stats.isDirectory()) {
       throw Object.assign(new Error(`"${root}" is not a folder`), { code: 'ENOTDIR' });
     }
     seen.set(idOf(stats), '');
-    return await opendir(rootAbs, { bufferSize: 256 });
+    return await readdir(rootAbs, { withFileTypes: true });
   } catch (error) {
     const code = codeOf(error);
     const what =
@@ -225,8 +249,11 @@ async function openRoot(rootAbs: string, root: string, seen: Map<string, string>
   }
 }
 
-/** Opens a subfolder, or says why not; null when it vanished or is a folder already walked. */
-async function enter(task: DirTask, seen: Map<string, string>): Promise<Dir | { reason: string } | null> {
+/** Lists a subfolder, or says why not; null when it vanished or is a folder already walked. */
+async function enter(
+  task: DirTask,
+  seen: Map<string, string>,
+): Promise<Dirent[] | { reason: string } | null> {
   let stats: BigIntStats;
   try {
     stats = await stat(task.absPath, { bigint: true });
@@ -239,7 +266,7 @@ async function enter(task: DirTask, seen: Map<string, string>): Promise<Dir | { 
   if (earlier !== undefined) return { reason: sameFolderReason(task.relPath, earlier, task.viaLink) };
   seen.set(id, task.relPath);
   try {
-    return await opendir(task.absPath, { bufferSize: 256 });
+    return await readdir(task.absPath, { withFileTypes: true });
   } catch (error) {
     return dirFailure(task.relPath, error);
   }
@@ -253,20 +280,17 @@ function dirFailure(relPath: string, error: unknown): { reason: string } | null 
   return { reason: `cannot read folder: ${inPlainWords(error)}` };
 }
 
-async function settleEntry(
-  pending: Pending,
+/** An entry listed as a file (or link) whose stat failed or found something else. */
+async function notAFile(
+  listed: Listed,
+  result: Settled<Stats>,
   descend: WalkOptions['descend'],
   addDir: (task: DirTask) => void,
 ): Promise<WalkItem | null> {
-  const { entry, relPath, absPath } = pending;
-  const result = await pending.stats;
-  if (!result.ok) return fileFailure(pending, result.error);
-  const stats = result.value;
-  if (stats.isFile()) {
-    return { type: 'file', relPath, absPath, size: stats.size, mtimeMs: stats.mtimeMs };
-  }
+  const { entry, relPath, absPath } = listed;
+  if (!result.ok) return fileFailure(listed, result.error);
   // A listed file that is now a folder changed mid-walk; the next walk sees it properly.
-  if (stats.isDirectory() && !entry.isFile()) {
+  if (result.value.isDirectory() && !entry.isFile()) {
     const viaLink = entry.isSymbolicLink() || (await isLink(absPath));
     if (descend?.(relPath, entry.name) ?? true) addDir({ relPath, absPath, viaLink });
   }
@@ -278,8 +302,8 @@ async function isLink(absPath: string): Promise<boolean> {
   return result.ok && result.value.isSymbolicLink();
 }
 
-async function fileFailure(pending: Pending, error: unknown): Promise<WalkItem | null> {
-  const { entry, relPath } = pending;
+async function fileFailure(listed: Listed, error: unknown): Promise<WalkItem | null> {
+  const { entry, relPath } = listed;
   const problem = (reason: string): WalkItem => ({ type: 'problem', relPath, reason, isDir: false });
   const code = codeOf(error);
   if (code === 'ELOOP') return problem('symbolic link loop: the link never reaches a real file or folder');
@@ -287,7 +311,7 @@ async function fileFailure(pending: Pending, error: unknown): Promise<WalkItem |
     const invalid = invalidNameReason(relPath);
     if (invalid !== null) return problem(invalid);
     // stat follows links; whether the link itself is still there tells broken from vanished.
-    if (!entry.isFile() && (await isLink(pending.absPath)))
+    if (!entry.isFile() && (await isLink(listed.absPath)))
       return problem('broken symbolic link (target missing)');
     return null;
   }

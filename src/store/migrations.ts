@@ -63,4 +63,14 @@ export const migrations: readonly string[] = [
   ALTER TABLE folders ADD COLUMN watch TEXT NOT NULL DEFAULT 'auto';
   CREATE INDEX files_by_uploaded_md5 ON files(uploaded_md5) WHERE uploaded_md5 IS NOT NULL;
   `,
+  // 3: the dir each file is in ('' = the connected folder's top level), so a walk compares one dir
+  // at a time instead of holding every record of a large library. SQLite derives it from rel_path
+  // (for existing rows too), so no insert can leave it out or get it wrong; same result as dirOf().
+  `
+  ALTER TABLE files ADD COLUMN dir TEXT NOT NULL GENERATED ALWAYS AS (
+    CASE WHEN instr(rel_path, '/') = 0 THEN ''
+    ELSE substr(rel_path, 1, length(rtrim(rel_path, replace(rel_path, '/', ''))) - 1) END
+  ) VIRTUAL;
+  CREATE INDEX files_by_dir ON files(folder_id, dir);
+  `,
 ];

@@ -6,7 +6,9 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { migrations } from './migrations.ts';
 
-export type FileState = 'pending' | 'uploading' | 'uploaded' | 'failed' | 'skipped' | 'deleted';
+// 'ignored': a failure the person chose to stop hearing about; never uploaded until retried, and
+// kept by scans until the file changes.
+export type FileState = 'pending' | 'uploading' | 'uploaded' | 'failed' | 'skipped' | 'deleted' | 'ignored';
 export type ErrorKind = 'permanent' | 'transient';
 
 export interface FolderRow {
@@ -55,6 +57,9 @@ export interface NodeRow {
   url_name: string;
 }
 
+/** What a walk compares a file on disk with. */
+export type KnownFile = Pick<FileRow, 'id' | 'rel_path' | 'size' | 'mtime_ms' | 'state' | 'last_error'>;
+
 export type NewFolder = Pick<FolderRow, 'path' | 'mode' | 'privacy' | 'target' | 'settings'> &
   Partial<Pick<FolderRow, 'watch'>>;
 export type FileFields = Partial<Omit<FileRow, 'id' | 'folder_id' | 'rel_path' | 'updated_at'>>;
@@ -66,9 +71,18 @@ export interface StateCounts {
   failed: number;
   skipped: number;
   deleted: number;
+  ignored: number;
 }
 
 const OWNER_ONLY = 0o600;
+
+// A file waiting to be uploaded or tried again, and a file that counts toward its gallery: the
+// engine's isTodo and isKept, for queries that must not load every row of a large folder. Written
+// as `state IN (...)` so SQLite looks them up by the state index instead of reading every row.
+// Queries that sort by path name their index: without statistics, SQLite would rather read the
+// whole folder in path order than sort the few rows it needs.
+const TODO = `state IN ('pending', 'uploading', 'failed') AND (state != 'failed' OR error_kind = 'transient')`;
+const KEPT = `state IN ('uploaded', 'pending', 'uploading', 'failed') AND (state != 'failed' OR error_kind = 'transient')`;
 
 export class Store {
   readonly db: DatabaseSync;
@@ -179,22 +193,91 @@ export class Store {
     ) as unknown as FileRow[];
   }
 
-  /** The file at relPath and every file below it when it is a folder ('' = the whole folder). */
-  filesUnder(folderId: number, relPath: string): FileRow[] {
-    if (relPath === '') return this.filesOf(folderId);
-    // '0' follows '/' in code order, so the range holds exactly the paths below `relPath/`.
+  /** The file at relPath. */
+  fileAt(folderId: number, relPath: string): FileRow | undefined {
+    return this.stmt('SELECT * FROM files WHERE folder_id = ? AND rel_path = ?').get(
+      folderId,
+      relPath,
+    ) as unknown as FileRow | undefined;
+  }
+
+  /**
+   * The files directly in `dir` ('' = the folder's top level), not those in its subfolders, with
+   * only what a walk compares: a walk reads every record, and whole rows take twice as long.
+   */
+  knownFilesInDir(folderId: number, dir: string): KnownFile[] {
     return this.stmt(
-      'SELECT * FROM files WHERE folder_id = ? AND (rel_path = ? OR (rel_path >= ? AND rel_path < ?))',
-    ).all(folderId, relPath, `${relPath}/`, `${relPath}0`) as unknown as FileRow[];
+      'SELECT id, rel_path, size, mtime_ms, state, last_error FROM files WHERE folder_id = ? AND dir = ?',
+    ).all(folderId, dir) as unknown as KnownFile[];
+  }
+
+  /** Every dir holding a file record, `under` itself and the dirs below it ('' = all of them). */
+  dirsUnder(folderId: number, under: string): string[] {
+    // '0' follows '/' in code order, so the range holds exactly the dirs below `under/`.
+    const rows =
+      under === ''
+        ? this.stmt('SELECT DISTINCT dir FROM files WHERE folder_id = ?').all(folderId)
+        : this.stmt(
+            'SELECT DISTINCT dir FROM files WHERE folder_id = ? AND (dir = ? OR (dir >= ? AND dir < ?))',
+          ).all(folderId, under, `${under}/`, `${under}0`);
+    return (rows as unknown as { dir: string }[]).map((r) => r.dir);
+  }
+
+  /** How many dirs hold a file record. */
+  dirCount(folderId: number): number {
+    const row = this.stmt('SELECT COUNT(DISTINCT dir) AS n FROM files WHERE folder_id = ?').get(folderId) as {
+      n: number;
+    };
+    return row.n;
   }
 
   /** Whether any file of the folder waits to be uploaded (or tried again), without loading rows. */
   hasWork(folderId: number): boolean {
-    const row = this.stmt(
-      `SELECT EXISTS (SELECT 1 FROM files WHERE folder_id = ? AND (state IN ('pending', 'uploading')
-         OR (state = 'failed' AND error_kind = 'transient'))) AS work`,
-    ).get(folderId) as { work: number };
+    const row = this.stmt(`SELECT EXISTS (SELECT 1 FROM files WHERE folder_id = ? AND ${TODO}) AS work`).get(
+      folderId,
+    ) as { work: number };
     return row.work === 1;
+  }
+
+  /** Files waiting to be uploaded or tried again, in path order. */
+  todoFiles(folderId: number): FileRow[] {
+    return this.stmt(
+      `SELECT * FROM files INDEXED BY files_by_state WHERE folder_id = ? AND ${TODO} ORDER BY rel_path`,
+    ).all(folderId) as unknown as FileRow[];
+  }
+
+  /**
+   * Per dir, how many of its files are uploaded or waiting to be, without loading them; dirs in
+   * the order their first such file comes in path order.
+   */
+  keptCounts(folderId: number): { dir: string; files: number }[] {
+    return this.stmt(
+      `SELECT dir, COUNT(*) AS files FROM files WHERE folder_id = ? AND ${KEPT}
+       GROUP BY dir ORDER BY MIN(rel_path)`,
+    ).all(folderId) as unknown as { dir: string; files: number }[];
+  }
+
+  /** The files of `dir` that are uploaded or waiting to be, in path order. */
+  keptFilesInDir(folderId: number, dir: string): FileRow[] {
+    return this.stmt(
+      `SELECT * FROM files INDEXED BY files_by_dir WHERE folder_id = ? AND dir = ? AND ${KEPT} ORDER BY rel_path`,
+    ).all(folderId, dir) as unknown as FileRow[];
+  }
+
+  /** Files that tell a renamed dir: deleted ones whose image is on SmugMug, new ones not sent yet. */
+  renameEvidence(folderId: number): FileRow[] {
+    return this.stmt(
+      `SELECT * FROM files WHERE folder_id = ? AND state IN ('deleted', 'pending')
+         AND ((state = 'deleted' AND image_uri IS NOT NULL) OR (state = 'pending' AND image_uri IS NULL))`,
+    ).all(folderId) as unknown as FileRow[];
+  }
+
+  /** The image URI of every file that has one, skipped files aside, a row at a time. */
+  *imageUrisOf(folderId: number): Generator<string> {
+    const rows = this.stmt(
+      `SELECT image_uri FROM files WHERE folder_id = ? AND state != 'skipped' AND image_uri IS NOT NULL`,
+    ).iterate(folderId) as Iterable<{ image_uri: string }>;
+    for (const row of rows) yield row.image_uri;
   }
 
   /** Files of any folder whose uploaded copy has this MD5. */
@@ -238,7 +321,15 @@ export class Store {
   }
 
   counts(folderId: number): StateCounts {
-    const counts: StateCounts = { pending: 0, uploading: 0, uploaded: 0, failed: 0, skipped: 0, deleted: 0 };
+    const counts: StateCounts = {
+      pending: 0,
+      uploading: 0,
+      uploaded: 0,
+      failed: 0,
+      skipped: 0,
+      deleted: 0,
+      ignored: 0,
+    };
     const rows = this.stmt('SELECT state, COUNT(*) AS n FROM files WHERE folder_id = ? GROUP BY state').all(
       folderId,
     ) as unknown as { state: FileState; n: number }[];
@@ -287,5 +378,111 @@ export class Store {
 
   dropNode(folderId: number, key: string): void {
     this.stmt('DELETE FROM nodes WHERE folder_id = ? AND key = ?').run(folderId, key);
+  }
+
+  // What the UI asks for (src/host/): counts and pages, so a 100k-file folder never loads whole.
+
+  folder(id: number): FolderRow | undefined {
+    return this.stmt('SELECT * FROM folders WHERE id = ?').get(id) as unknown as FolderRow | undefined;
+  }
+
+  /** Stops tracking a folder: its files and nodes go with it (nothing on disk or SmugMug changes). */
+  removeFolder(id: number): boolean {
+    return Number(this.stmt('DELETE FROM folders WHERE id = ?').run(id).changes) > 0;
+  }
+
+  setFolderSettings(id: number, settings: string): void {
+    this.stmt('UPDATE folders SET settings = ? WHERE id = ?').run(settings, id);
+  }
+
+  /** Files per state of every folder, in one pass over the state index. */
+  countsByFolder(): Map<number, StateCounts> {
+    const rows = this.stmt(
+      'SELECT folder_id, state, COUNT(*) AS n FROM files GROUP BY folder_id, state',
+    ).all() as unknown as { folder_id: number; state: FileState; n: number }[];
+    const all = new Map<number, StateCounts>();
+    for (const r of rows) {
+      let counts = all.get(r.folder_id);
+      if (!counts) {
+        counts = { pending: 0, uploading: 0, uploaded: 0, failed: 0, skipped: 0, deleted: 0, ignored: 0 };
+        all.set(r.folder_id, counts);
+      }
+      counts[r.state] = r.n;
+    }
+    return all;
+  }
+
+  /** A folder's files in these states (every state when `states` is empty), by path. */
+  filePage(folderId: number, states: readonly FileState[], offset: number, limit: number): FileRow[] {
+    const where = states.length > 0 ? 'AND state IN (SELECT value FROM json_each(?))' : '';
+    const args: SQLInputValue[] = states.length > 0 ? [folderId, JSON.stringify(states)] : [folderId];
+    return this.stmt(
+      `SELECT * FROM files WHERE folder_id = ? ${where} ORDER BY rel_path LIMIT ? OFFSET ?`,
+    ).all(...args, limit, offset) as unknown as FileRow[];
+  }
+
+  countFiles(folderId: number, states: readonly FileState[]): number {
+    const where = states.length > 0 ? 'AND state IN (SELECT value FROM json_each(?))' : '';
+    const args: SQLInputValue[] = states.length > 0 ? [folderId, JSON.stringify(states)] : [folderId];
+    return (
+      this.stmt(`SELECT COUNT(*) AS n FROM files WHERE folder_id = ? ${where}`).get(...args) as { n: number }
+    ).n;
+  }
+
+  /** Each distinct reason failed files give, with how many files give it. */
+  failureReasons(): { reason: string; count: number }[] {
+    return this.stmt(
+      `SELECT coalesce(last_error, '') AS reason, COUNT(*) AS count FROM files WHERE state = 'failed'
+       GROUP BY reason ORDER BY count DESC`,
+    ).all() as unknown as { reason: string; count: number }[];
+  }
+
+  /** Failed files giving one of these reasons, the most recent first. */
+  failedWith(reasons: readonly string[], limit: number): FileRow[] {
+    return this.stmt(
+      `SELECT * FROM files WHERE state = 'failed'
+         AND coalesce(last_error, '') IN (SELECT value FROM json_each(?))
+       ORDER BY updated_at DESC, id LIMIT ?`,
+    ).all(JSON.stringify(reasons), limit) as unknown as FileRow[];
+  }
+
+  /** Failed or ignored files (all failed ones when `ids` is undefined) become pending again. */
+  retryFiles(ids: readonly number[] | undefined): { folder_id: number; rel_path: string }[] {
+    const reset = `UPDATE files SET state = 'pending', attempts = 0, last_error = NULL, error_kind = NULL,
+                     updated_at = ?`;
+    const now = Date.now();
+    return (ids === undefined
+      ? this.stmt(`${reset} WHERE state = 'failed' RETURNING folder_id, rel_path`).all(now)
+      : this.stmt(
+          `${reset} WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('failed', 'ignored')
+             RETURNING folder_id, rel_path`,
+        ).all(now, JSON.stringify(ids))) as unknown as { folder_id: number; rel_path: string }[];
+  }
+
+  /** Failed files become ignored (their reason is kept); returns their folders. */
+  ignoreFiles(ids: readonly number[]): number[] {
+    const rows = this.stmt(
+      `UPDATE files SET state = 'ignored', updated_at = ?
+       WHERE id IN (SELECT value FROM json_each(?)) AND state = 'failed' RETURNING folder_id`,
+    ).all(Date.now(), JSON.stringify(ids)) as unknown as { folder_id: number }[];
+    return rows.map((r) => r.folder_id);
+  }
+
+  /** Files most recently uploaded (or found already on SmugMug). */
+  recentUploads(limit: number): FileRow[] {
+    // Sorting ids rather than whole rows makes the scan of a large library about a third cheaper.
+    return this.stmt(
+      `SELECT * FROM files WHERE id IN (SELECT id FROM files WHERE uploaded_at IS NOT NULL
+         ORDER BY uploaded_at DESC, id DESC LIMIT ?) ORDER BY uploaded_at DESC, id DESC`,
+    ).all(limit) as unknown as FileRow[];
+  }
+
+  /** Uploaded files per gallery key ('D:a/b', 'D:a/b//2'). */
+  uploadedCountsByGallery(folderId: number): Map<string, number> {
+    const rows = this.stmt(
+      `SELECT gallery_key AS key, COUNT(*) AS count FROM files
+       WHERE folder_id = ? AND state = 'uploaded' AND gallery_key IS NOT NULL GROUP BY gallery_key`,
+    ).all(folderId) as unknown as { key: string; count: number }[];
+    return new Map(rows.map((r) => [r.key, r.count]));
   }
 }

@@ -67,6 +67,15 @@ interface EngineEvents {
   file: [FileEvent];
 }
 
+/** A file being sent now, for the progress shown beside it. */
+export interface Upload {
+  fileId: number;
+  folderId: number;
+  relPath: string;
+  sent: number;
+  size: number;
+}
+
 /** A file that changes while it uploads is tried again this many times in one run. */
 const CHANGED_RETRIES = 2;
 const CHANGED_DELAY_MS = 1000;
@@ -86,11 +95,6 @@ function isTodo(r: FileRow): boolean {
   return (
     r.state === 'pending' || r.state === 'uploading' || (r.state === 'failed' && r.error_kind === 'transient')
   );
-}
-
-/** Counts toward its gallery and keeps it alive in the plan. */
-function isKept(r: FileRow): boolean {
-  return r.state === 'uploaded' || isTodo(r);
 }
 
 /** Remote images nobody has claimed yet, by MD5; each can be claimed by one local file only. */
@@ -162,6 +166,8 @@ export class AccountError extends Error {
 
 export class SyncEngine extends EventEmitter<EngineEvents> {
   readonly progress = new ProgressTracker();
+  /** Files being sent now, by file id. */
+  readonly uploads = new Map<number, Upload>();
   private readonly store: Store;
   private readonly client: SmugMugApi;
   private readonly queue: PQueue;
@@ -180,6 +186,11 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
 
   get paused(): boolean {
     return this.queue.isPaused;
+  }
+
+  /** Why the engine stopped for good (an account problem, a shutdown); undefined while it runs. */
+  get stopReason(): unknown {
+    return this.stop.signal.aborted ? this.stop.signal.reason : undefined;
   }
 
   /** No new upload starts until resume(); uploads already sending finish. */
@@ -262,18 +273,27 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     const { folder, tree } = run;
     // A walk over a large unchanged library ends here without loading a single row.
     if (!this.store.hasWork(folder.id)) return;
-    const rows = this.store.filesIn(folder.id, ['pending', 'uploading', 'uploaded', 'failed', 'deleted']);
-    for (const r of rows) {
-      const key = imageKeyOf(r.image_uri);
+    // Never every record of a large folder: the files to send, how many files each dir keeps in
+    // its gallery (uploaded or to send), the records a rename is told by, and the kept files of the
+    // dirs with something to send. All are read before the first await: one consistent picture.
+    const todo = this.store.todoFiles(folder.id);
+    if (todo.length === 0) return;
+    for (const uri of this.store.imageUrisOf(folder.id)) {
+      const key = imageKeyOf(uri);
       if (key) run.claimed.add(key);
     }
-    const todo = rows.filter(isTodo);
-    if (todo.length === 0) return;
-
-    const kept = rows.filter(isKept);
-    const mediaCount = new Map<string, number>();
-    for (const r of kept) mediaCount.set(dirOf(r.rel_path), (mediaCount.get(dirOf(r.rel_path)) ?? 0) + 1);
-    const renames = findRenamedDirs(rows, new Set(mediaCount.keys()), this.store.nodesOf(folder.id));
+    const mediaCount = new Map(this.store.keptCounts(folder.id).map((d) => [d.dir, d.files]));
+    const todoDirs = new Set(todo.map((r) => dirOf(r.rel_path)));
+    const keptByDir = new Map(
+      [...mediaCount.keys()]
+        .filter((dir) => todoDirs.has(dir))
+        .map((dir) => [dir, this.store.keptFilesInDir(folder.id, dir)]),
+    );
+    const renames = findRenamedDirs(
+      this.store.renameEvidence(folder.id),
+      new Set(mediaCount.keys()),
+      this.store.nodesOf(folder.id),
+    );
     for (const { from, to } of renames) this.store.renameNodeKeys(folder.id, from, to);
     if (renames.length > 0) tree.reload();
     const existing = new Map<string, NodeType>();
@@ -297,11 +317,9 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       todo.reduce((sum, r) => sum + r.size, 0),
     );
 
-    const keptByDir = Map.groupBy(kept, (r) => dirOf(r.rel_path));
     const tasks: Promise<void>[] = [];
     for (const [dir, dirRows] of keptByDir) {
       const dirTodo = dirRows.filter(isTodo);
-      if (dirTodo.length === 0) continue;
       if (this.stop.signal.aborted) break;
       const galleryKey = plan.galleryFor.get(dir);
       if (!galleryKey) throw new Error(`the plan has no gallery for "${dir}"`);
@@ -518,6 +536,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         album_uri: albumUri,
       });
       const relPath = row.rel_path;
+      const upload: Upload = { fileId: id, folderId: run.folder.id, relPath, sent: 0, size: row.size };
+      this.uploads.set(id, upload);
       try {
         const result = await this.client.upload({
           albumUri,
@@ -528,7 +548,10 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
           mimeType: c.mimeType,
           ...(replace ? { replaceImageUri: replace } : {}),
           pace: (wanted) => grant(this.bucket, wanted, this.stop.signal),
-          onProgress: (sent) => this.progress.sending(relPath, sent),
+          onProgress: (sent) => {
+            upload.sent = sent;
+            this.progress.sending(relPath, sent);
+          },
           matches: (image) => image.archivedMD5 === md5 && !run.claimed.has(image.imageKey),
           signal: this.stop.signal,
         });
@@ -549,6 +572,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
           continue;
         }
         throw e;
+      } finally {
+        this.uploads.delete(id);
       }
     }
   }

@@ -66,6 +66,7 @@ test('file records: insert, update, counts, reset of failures, cascade with the 
     failed: 1,
     skipped: 0,
     deleted: 0,
+    ignored: 0,
   });
   assert.equal(store.resetFailed(folder.id), 1);
   assert.equal(store.filesIn(folder.id, ['pending'])[0]?.last_error, null);
@@ -101,7 +102,7 @@ test('a transaction that throws leaves nothing behind', () => {
   store.close();
 });
 
-test('queries the watcher needs: files under a path, work waiting, uploads by MD5, renamed node keys', () => {
+test('queries the watcher needs: dirs under a path, work waiting, uploads by MD5, renamed node keys', () => {
   const store = new Store(join(dir, 'watch.db'));
   const folder = store.addFolder({
     path: '/w',
@@ -119,14 +120,19 @@ test('queries the watcher needs: files under a path, work waiting, uploads by MD
   add('a b/3.jpg', done);
   add('a0.jpg', done);
   add('ab.jpg', done);
-  const under = (p: string) =>
+  assert.deepEqual(store.dirsUnder(folder.id, 'a').sort(), ['a', 'a/b']);
+  assert.deepEqual(store.dirsUnder(folder.id, 'a/b'), ['a/b']);
+  assert.deepEqual(store.dirsUnder(folder.id, 'a/1.jpg'), []);
+  assert.deepEqual(store.dirsUnder(folder.id, '').sort(), ['', 'a', 'a b', 'a/b']);
+  assert.deepEqual(
     store
-      .filesUnder(folder.id, p)
+      .knownFilesInDir(folder.id, '')
       .map((r) => r.rel_path)
-      .sort();
-  assert.deepEqual(under('a'), ['a/1.jpg', 'a/b/2.jpg']);
-  assert.deepEqual(under('a/1.jpg'), ['a/1.jpg']);
-  assert.equal(under('').length, 5);
+      .sort(),
+    ['a0.jpg', 'ab.jpg'],
+  );
+  assert.equal(store.fileAt(folder.id, 'a/1.jpg')?.uploaded_md5, 'm1');
+  assert.equal(store.fileAt(folder.id, 'a'), undefined);
   assert.deepEqual(
     store.filesUploadedAs('m2').map((r) => r.rel_path),
     ['a/b/2.jpg'],
@@ -158,5 +164,68 @@ test('queries the watcher needs: files under a path, work waiting, uploads by MD
     'D:z/b//2',
     'F:z',
   ]);
+  store.close();
+});
+
+test('migration 3 gives the records of a version 2 database their dir, and new records get theirs', () => {
+  const file = join(dir, 'v2.db');
+  const db = new DatabaseSync(file);
+  db.exec(migrations[0] as string);
+  db.exec(migrations[1] as string);
+  db.exec('PRAGMA user_version = 2');
+  db.exec(`INSERT INTO folders (id, path, added_at) VALUES (1, '/photos', 0), (2, '/more', 0)`);
+  const insert = db.prepare(
+    `INSERT INTO files (folder_id, rel_path, size, mtime_ms, state, updated_at) VALUES (?, ?, 1, 1, 'uploaded', 0)`,
+  );
+  const paths = [
+    'top.jpg',
+    'a/1.jpg',
+    'a/b/2.jpg',
+    'a/b/c/3.jpg',
+    'a b/4.jpg',
+    'Été 2023/📷 5.jpg',
+    'ab/6.jpg',
+  ];
+  for (const p of paths) insert.run(1, p);
+  insert.run(2, 'a/elsewhere.jpg');
+  db.close();
+
+  const store = new Store(file);
+  assert.equal(store.schemaVersion, 3);
+  const dirs = store.db
+    .prepare('SELECT rel_path, dir FROM files WHERE folder_id = 1 ORDER BY rel_path')
+    .all();
+  assert.deepEqual(
+    dirs.map((r) => ({ ...r })),
+    [
+      { rel_path: 'a b/4.jpg', dir: 'a b' },
+      { rel_path: 'a/1.jpg', dir: 'a' },
+      { rel_path: 'a/b/2.jpg', dir: 'a/b' },
+      { rel_path: 'a/b/c/3.jpg', dir: 'a/b/c' },
+      { rel_path: 'ab/6.jpg', dir: 'ab' },
+      { rel_path: 'top.jpg', dir: '' },
+      { rel_path: 'Été 2023/📷 5.jpg', dir: 'Été 2023' },
+    ],
+  );
+  const plan = store.db
+    .prepare('EXPLAIN QUERY PLAN SELECT id FROM files WHERE folder_id = ? AND dir = ?')
+    .all(1, 'a')
+    .map((r) => (r as { detail: string }).detail)
+    .join('\n');
+  assert.match(plan, /files_by_dir/);
+
+  const added = store.insertFile(1, 'a/b/new.jpg', { size: 1, mtime_ms: 1, state: 'pending' });
+  store.insertFile(1, 'new-top.jpg', { size: 1, mtime_ms: 1, state: 'pending' });
+  assert.throws(() => store.db.prepare("UPDATE files SET dir = 'x' WHERE id = ?").run(added.id), /generated/);
+  const names = (rows: { rel_path: string }[]) => rows.map((r) => r.rel_path).sort();
+  assert.deepEqual(names(store.knownFilesInDir(1, 'a/b')), ['a/b/2.jpg', 'a/b/new.jpg']);
+  assert.deepEqual(names(store.knownFilesInDir(1, '')), ['new-top.jpg', 'top.jpg']);
+  assert.deepEqual(names(store.knownFilesInDir(1, 'a')), ['a/1.jpg'], 'only the dir itself, not below it');
+  assert.deepEqual(store.dirsUnder(1, 'a').sort(), ['a', 'a/b', 'a/b/c']);
+  assert.deepEqual(store.dirsUnder(1, '').sort(), ['', 'a', 'a b', 'a/b', 'a/b/c', 'ab', 'Été 2023']);
+  assert.equal(store.dirCount(1), 7);
+  assert.equal(store.dirCount(2), 1);
+  assert.equal(store.fileAt(1, 'a/b/c/3.jpg')?.size, 1);
+  assert.equal(store.fileAt(2, 'a/b/c/3.jpg'), undefined);
   store.close();
 });

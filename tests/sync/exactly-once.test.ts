@@ -59,6 +59,7 @@ describe('exactly once', () => {
       failed: 0,
       skipped: 0,
       deleted: 0,
+      ignored: 0,
     });
   });
 
