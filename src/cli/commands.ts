@@ -1,7 +1,8 @@
 // The engine's commands as plain functions: they take a context and return what to print, so
 // tests reach them without spawning a process.
-import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { FolderProblem, overlapProblem, resolveFolder } from '../library/connectable.ts';
 import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from '../library/media.ts';
 import type { Privacy } from '../smugmug/types.ts';
 import type { FileState, FolderRow } from '../store/store.ts';
@@ -33,35 +34,15 @@ export const DEFAULT_ADD_OPTIONS: AddOptions = {
   watch: 'auto',
 };
 
-/** `child` is `parent` or inside it. */
-function contains(parent: string, child: string): boolean {
-  const r = relative(parent, child);
-  return r === '' || (r !== '..' && !r.startsWith(`..${sep}`) && !isAbsolute(r));
-}
-
 export async function addFolder(ctx: Context, folder: string, options: AddOptions): Promise<FolderRow> {
-  let path: string;
-  try {
-    path = await realpath(resolve(folder));
-    if (!(await stat(path)).isDirectory()) throw new UserError(`${folder} is not a folder`);
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(
-      code === 'ENOENT'
-        ? `${folder} does not exist`
-        : `cannot open ${folder} (${code ?? (e as Error).message})`,
-    );
-  }
-  for (const other of ctx.store.folders()) {
-    if (contains(other.path, path) || contains(path, other.path)) {
-      throw new UserError(
-        other.path === path
-          ? `${path} is already connected`
-          : `${path} overlaps the connected folder ${other.path}; connect folders that do not contain each other`,
-      );
-    }
-  }
+  const path = await resolveFolder(folder).catch((e: unknown) =>
+    Promise.reject(e instanceof FolderProblem ? new UserError(e.message) : e),
+  );
+  const overlap = overlapProblem(
+    path,
+    ctx.store.folders().map((f) => f.path),
+  );
+  if (overlap) throw new UserError(overlap);
   const media: MediaSettings = {
     ...DEFAULT_MEDIA_SETTINGS,
     videos: options.videos,

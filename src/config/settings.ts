@@ -16,6 +16,29 @@ export interface Settings {
   bandwidthLimit: number;
   retry: RetrySettings;
   watch: WatchSettings;
+  /** Upload only between these hours. */
+  schedule: ScheduleSettings;
+  /** Which kinds of media every connected folder backs up. */
+  fileTypes: FileTypes;
+  /** Glob patterns left out of every connected folder, as with `safelight add --ignore`. */
+  ignorePatterns: string[];
+  /** Desktop app only: start with the computer. */
+  startAtLogin: boolean;
+  /** Desktop app only: no uploads while the computer runs on battery. */
+  pauseOnBattery: boolean;
+}
+
+export interface ScheduleSettings {
+  enabled: boolean;
+  /** Local hour (0–23) uploads may start; an end before the start spans midnight; equal = all day. */
+  startHour: number;
+  endHour: number;
+}
+
+export interface FileTypes {
+  photos: boolean;
+  videos: boolean;
+  raw: boolean;
 }
 
 export interface WatchSettings {
@@ -32,7 +55,15 @@ export const DEFAULT_SETTINGS: Settings = {
   bandwidthLimit: 0,
   retry: { retries: 5, minTimeoutMs: 1000, maxTimeoutMs: 30_000 },
   watch: { settleMs: 5000, reconcileMs: 3_600_000, pollIntervalMs: 30_000 },
+  schedule: { enabled: false, startHour: 22, endHour: 7 },
+  fileTypes: { photos: true, videos: true, raw: false },
+  ignorePatterns: [],
+  startAtLogin: false,
+  pauseOnBattery: false,
 };
+
+const MAX_PATTERNS = 200;
+const MAX_PATTERN_CHARS = 500;
 
 export interface Account extends Credentials {
   endpoints: Endpoints;
@@ -46,13 +77,42 @@ function wholeNumber(file: string, field: string, value: unknown, min: number, m
   return value;
 }
 
+function yesNo(file: string, field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new Error(`${file}: "${field}" must be true or false`);
+  return value;
+}
+
+function section(file: string, field: string, value: unknown): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`${file}: "${field}" must be an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function patterns(file: string, value: unknown): string[] {
+  const ok =
+    Array.isArray(value) &&
+    value.length <= MAX_PATTERNS &&
+    value.every((p) => typeof p === 'string' && p.trim() !== '' && p.length <= MAX_PATTERN_CHARS);
+  if (!ok) {
+    throw new Error(
+      `${file}: "ignorePatterns" must be a list of at most ${MAX_PATTERNS} patterns such as "*.tmp" ` +
+        `(each not empty, at most ${MAX_PATTERN_CHARS} characters)`,
+    );
+  }
+  return [...(value as string[])];
+}
+
 export function parseSettings(file: string, raw: unknown): Settings {
   if (raw === undefined) return structuredClone(DEFAULT_SETTINGS);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new Error(`${file}: expected a JSON object`);
   const r = raw as Record<string, unknown>;
-  const retry = (r.retry ?? {}) as Record<string, unknown>;
-  const watch = (r.watch ?? {}) as Record<string, unknown>;
+  const retry = section(file, 'retry', r.retry);
+  const watch = section(file, 'watch', r.watch);
+  const schedule = section(file, 'schedule', r.schedule);
+  const types = section(file, 'fileTypes', r.fileTypes);
   const d = DEFAULT_SETTINGS;
   return {
     parallelUploads: wholeNumber(file, 'parallelUploads', r.parallelUploads ?? d.parallelUploads, 1, 16),
@@ -91,6 +151,19 @@ export function parseSettings(file: string, raw: unknown): Settings {
         3_600_000,
       ),
     },
+    schedule: {
+      enabled: yesNo(file, 'schedule.enabled', schedule.enabled ?? d.schedule.enabled),
+      startHour: wholeNumber(file, 'schedule.startHour', schedule.startHour ?? d.schedule.startHour, 0, 23),
+      endHour: wholeNumber(file, 'schedule.endHour', schedule.endHour ?? d.schedule.endHour, 0, 23),
+    },
+    fileTypes: {
+      photos: yesNo(file, 'fileTypes.photos', types.photos ?? d.fileTypes.photos),
+      videos: yesNo(file, 'fileTypes.videos', types.videos ?? d.fileTypes.videos),
+      raw: yesNo(file, 'fileTypes.raw', types.raw ?? d.fileTypes.raw),
+    },
+    ignorePatterns: patterns(file, r.ignorePatterns ?? d.ignorePatterns),
+    startAtLogin: yesNo(file, 'startAtLogin', r.startAtLogin ?? d.startAtLogin),
+    pauseOnBattery: yesNo(file, 'pauseOnBattery', r.pauseOnBattery ?? d.pauseOnBattery),
   };
 }
 

@@ -5,6 +5,8 @@ import picomatch from 'picomatch/posix.js';
 export type MediaKind = 'photo' | 'video' | 'raw';
 
 export interface MediaSettings {
+  /** False skips photos (JPEG, PNG, GIF, HEIC); settings saved before it existed mean true. */
+  photos?: boolean;
   videos: boolean;
   raw: boolean;
   /**
@@ -214,7 +216,10 @@ export function makeClassifier(settings: MediaSettings): (relPath: string) => Cl
     if (SIDECARS.has(ext)) return { kind: 'ignored', reason: 'sidecar file' };
 
     const photo = PHOTO_TYPES[ext];
-    if (photo !== undefined) return { kind: 'media', media: 'photo', mimeType: photo };
+    if (photo !== undefined) {
+      if (settings.photos === false) return { kind: 'skipped', reason: 'photos are turned off in settings' };
+      return { kind: 'media', media: 'photo', mimeType: photo };
+    }
     const video = VIDEO_TYPES[ext];
     if (video !== undefined) {
       if (!settings.videos) return { kind: 'skipped', reason: 'videos are turned off in settings' };

@@ -20,6 +20,7 @@ export const FILE_FILTERS = [
   'failed',
   'skipped',
   'deleted',
+  'ignored',
 ] as const;
 
 // ---- values shared by several messages -------------------------------------------------------

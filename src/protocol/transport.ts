@@ -11,7 +11,7 @@ export interface Transport {
   close(): void;
 }
 
-type Listener = (event: { data: unknown }) => void;
+type Listener = (event: { data?: unknown } & object) => void;
 
 /**
  * The DOM MessagePort and Node's worker_threads port (addEventListener), and Electron's

@@ -50,16 +50,6 @@ const IGNORE_GLOBS = [
 const WAKE_CHECK_MS = 30_000;
 const SLEEP_GAP_MS = 60_000;
 
-function distinctDirs(store: Store, folderId: number): number {
-  const row = store.db
-    .prepare(
-      `SELECT COUNT(DISTINCT CASE WHEN instr(rel_path, '/') = 0 THEN ''
-         ELSE rtrim(rel_path, replace(rel_path, '/', '')) END) AS n FROM files WHERE folder_id = ?`,
-    )
-    .get(folderId) as { n: number };
-  return row.n;
-}
-
 class FolderLoop {
   readonly folderId: number;
   status: FolderWatchStatus;
@@ -120,14 +110,7 @@ export class WatchService extends EventEmitter<WatchServiceEvents> {
 
   /** Walks every folder (and starts watching those that came back online). */
   reconcile(): void {
-    for (const loop of this.loops.values()) {
-      if (!loop.watcher) {
-        const folder = this.folderOf(loop.folderId);
-        if (folder) void this.watch(loop, folder).catch((e: unknown) => this.emit('error', e));
-      }
-      loop.walkAll = true;
-      this.kick(loop);
-    }
+    for (const id of this.loops.keys()) this.syncNow(id);
   }
 
   /**
@@ -144,6 +127,39 @@ export class WatchService extends EventEmitter<WatchServiceEvents> {
     await Promise.all(loops.map((l) => l.watcher?.close()));
     await this.engine.shutdown(graceMs);
     await Promise.all(loops.map((l) => l.running));
+  }
+
+  /**
+   * Walks one folder now (and starts watching it if it came back online), or with `paths` looks
+   * again at only those paths of it.
+   */
+  syncNow(folderId: number, paths?: Iterable<string>): void {
+    const loop = this.loops.get(folderId);
+    if (!loop) return;
+    if (!loop.watcher) {
+      const folder = this.folderOf(loop.folderId);
+      if (folder) void this.watch(loop, folder).catch((e: unknown) => this.emit('error', e));
+    }
+    if (paths) for (const p of paths) loop.queued.add(p);
+    else loop.walkAll = true;
+    this.kick(loop);
+  }
+
+  /** Watches and walks a folder connected while the service runs. */
+  async addFolder(folder: FolderRow): Promise<void> {
+    if (this.stopped || this.loops.has(folder.id)) return;
+    await this.startFolder(folder);
+  }
+
+  /** Stops watching a folder, before it leaves the store; a sync of it already running finishes. */
+  async removeFolder(folderId: number): Promise<void> {
+    const loop = this.loops.get(folderId);
+    if (!loop) return;
+    this.loops.delete(folderId);
+    loop.walkAll = false;
+    loop.queued.clear();
+    loop.settler?.close();
+    await loop.watcher?.close();
   }
 
   private folderOf(id: number): FolderRow | undefined {
@@ -183,7 +199,7 @@ export class WatchService extends EventEmitter<WatchServiceEvents> {
       onError: (e) => this.emit('error', e),
     });
     const choice = await chooseWatchMode(folder.path, folder.watch as WatchSetting, {
-      dirCount: distinctDirs(this.store, folder.id),
+      dirCount: this.store.dirCount(folder.id),
       pollIntervalMs: this.settings.pollIntervalMs,
     });
     const watcher = await startWatching(
