@@ -16,6 +16,8 @@ import { login } from './cli/login.ts';
 import { runSync } from './cli/run-sync.ts';
 import { runWatch } from './cli/run-watch.ts';
 import { parseRate } from './config/settings.ts';
+import { DEFAULT_PORT, runServe } from './daemon/serve.ts';
+import { DaemonError } from './daemon/server.ts';
 import { FaultSpecError, parseFaultSpec } from './sandbox/faults.ts';
 import { startSandbox } from './sandbox/server.ts';
 
@@ -235,5 +237,25 @@ program
       return opts.sync && n > 0 ? runSync(ctx, folders, {}) : 0;
     }),
   );
+
+program
+  .command('serve')
+  .description('Serve the Safelight window to a browser, for a computer without a screen (Ctrl-C stops)')
+  .option('--port <n>', 'port to listen on (0 picks a free one)', port, DEFAULT_PORT)
+  .option(
+    '--host <address>',
+    'address to listen on; anything but 127.0.0.1 lets other computers reach it (e.g. 0.0.0.0)',
+    '127.0.0.1',
+  )
+  .option('--sandbox <ready-file>', 'sign in from the window to a running sandbox (its ready file)')
+  .action(async (opts: { port: number; host: string; sandbox?: string }) => {
+    try {
+      process.exitCode = await runServe(opts, { env: process.env, out: process.stdout });
+    } catch (e) {
+      if (!(e instanceof DaemonError || e instanceof UserError)) throw e;
+      process.stderr.write(`safelight: ${e.message}\n`);
+      process.exitCode = 1;
+    }
+  });
 
 await program.parseAsync(process.argv);

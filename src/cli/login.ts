@@ -41,7 +41,8 @@ export function sandboxAccount(info: SandboxReadyInfo): Account {
   };
 }
 
-function fromReadyFile(file: string): Account {
+/** The sandbox account a ready file describes; a clear error when it is not one. */
+export function fromReadyFile(file: string): Account {
   let info: Record<string, unknown>;
   try {
     info = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;

@@ -7,6 +7,8 @@ export interface HomePaths {
   state: string;
   settings: string;
   account: string;
+  /** The secret a browser needs to reach `safelight serve` (owner only). */
+  daemonToken: string;
 }
 
 export function homePaths(env: NodeJS.ProcessEnv = process.env): HomePaths {
@@ -16,5 +18,6 @@ export function homePaths(env: NodeJS.ProcessEnv = process.env): HomePaths {
     state: join(home, 'state.db'),
     settings: join(home, 'settings.json'),
     account: join(home, 'account.json'),
+    daemonToken: join(home, 'daemon-token'),
   };
 }
