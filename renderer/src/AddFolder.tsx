@@ -1,0 +1,351 @@
+// Connecting a folder: the person names it (typed, pasted or dropped), chooses how it maps onto
+// SmugMug, and sees the galleries that will be created before anything is uploaded.
+import { type DragEvent, type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import type { MappingNodeData, ParamsOf, PreviewData } from '../../src/protocol/schema.ts';
+import { desktopBridge } from './desktop.ts';
+import { formatCount, plural } from './format.ts';
+import { ViewHeading } from './heading.tsx';
+import { Icon } from './icons.tsx';
+import { useNavigate } from './navigation.ts';
+import { errorText } from './query.ts';
+import { Button, ErrorNote } from './ui.tsx';
+import { useConnection } from './use-connection.ts';
+
+type Choice = ParamsOf<'addFolder'>;
+type Mode = Choice['mode'];
+type Privacy = Choice['privacy'];
+
+const DEBOUNCE_MS = 350;
+const TREE_LIMIT = 400;
+
+const MODES: Array<{ value: Mode; label: string; hint: string }> = [
+  {
+    value: 'mirror',
+    label: 'Mirror my subfolders',
+    hint: 'Each subfolder with photos becomes a gallery, inside SmugMug folders named like yours.',
+  },
+  {
+    value: 'date',
+    label: 'Sort by date taken',
+    hint: 'Galleries by year and month, for phone and camera imports whose folder names mean nothing.',
+  },
+];
+
+const PRIVACY: Array<{ value: Privacy; label: string; hint: string }> = [
+  { value: 'Private', label: 'Private', hint: 'Only you can see them. Recommended.' },
+  { value: 'Unlisted', label: 'Unlisted', hint: 'Anyone with the link can see them.' },
+  { value: 'Public', label: 'Public', hint: 'Anyone can find and see them.' },
+];
+
+interface PreviewState {
+  loading: boolean;
+  data: PreviewData | null;
+  error: string | null;
+}
+
+function usePreview(choice: Choice): PreviewState {
+  const connection = useConnection();
+  const [state, setState] = useState<PreviewState>({ loading: false, data: null, error: null });
+  const key = JSON.stringify(choice);
+  useEffect(() => {
+    const params = JSON.parse(key) as Choice;
+    if (params.path.trim() === '') {
+      setState({ loading: false, data: null, error: null });
+      return;
+    }
+    let cancelled = false;
+    setState((s) => ({ ...s, loading: true }));
+    const timer = setTimeout(() => {
+      void connection.request('previewFolder', { ...params, path: params.path.trim() }).then(
+        (data) => {
+          if (!cancelled) setState({ loading: false, data, error: null });
+        },
+        (e: unknown) => {
+          if (!cancelled) setState({ loading: false, data: null, error: errorText(e) });
+        },
+      );
+    }, DEBOUNCE_MS);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [connection, key]);
+  return state;
+}
+
+function PreviewTree({ nodes, target }: { nodes: MappingNodeData[]; target: string }) {
+  const base = target === '' ? 0 : target.split('/').filter(Boolean).length;
+  const sorted = [...nodes].sort((a, b) => a.smugmugPath.localeCompare(b.smugmugPath));
+  const shown = sorted.slice(0, TREE_LIMIT);
+  return (
+    <>
+      <ul className="tree" aria-label="Galleries and folders that will be created">
+        <li className="tree-row tree-root">
+          <Icon name={target === '' ? 'user' : 'folders'} size={16} />
+          <span className="tree-text">
+            <span className="tree-name">{target === '' ? 'Your SmugMug account' : target}</span>
+            <span className="muted small">
+              {target === '' ? 'Top level' : 'SmugMug folder, made if missing'}
+            </span>
+          </span>
+        </li>
+        {shown.map((n) => {
+          const parts = n.smugmugPath.split('/');
+          const depth = Math.max(0, parts.length - base);
+          return (
+            <li
+              key={n.smugmugPath}
+              className="tree-row"
+              style={{ paddingInlineStart: `${depth * 20 + 4}px` }}
+            >
+              <Icon name={n.type === 'Album' ? 'gallery' : 'folders'} size={16} />
+              <span className="tree-text" title={n.localPath ? `From ${n.localPath}` : undefined}>
+                <span className="tree-name">{parts[parts.length - 1]}</span>
+                <span className="muted small">
+                  {n.type === 'Album' ? `Gallery · ${plural(n.files, 'file')} · ${n.privacy}` : 'Folder'}
+                  {n.exists ? ' · already on SmugMug' : ''}
+                </span>
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+      {sorted.length > shown.length ? (
+        <p className="muted small">and {formatCount(sorted.length - shown.length)} more</p>
+      ) : null}
+    </>
+  );
+}
+
+function Radios<T extends string>({
+  legend,
+  name,
+  options,
+  value,
+  onChange,
+}: {
+  legend: string;
+  name: string;
+  options: Array<{ value: T; label: string; hint: string }>;
+  value: T;
+  onChange: (value: T) => void;
+}) {
+  return (
+    <fieldset className="field radios">
+      <legend>{legend}</legend>
+      {options.map((o) => (
+        <label key={o.value} className="radio">
+          <input
+            type="radio"
+            name={name}
+            value={o.value}
+            checked={value === o.value}
+            onChange={() => onChange(o.value)}
+          />
+          <span>
+            <span className="radio-label">{o.label}</span>
+            <span className="hint">{o.hint}</span>
+          </span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+export function AddFolder() {
+  const connection = useConnection();
+  const go = useNavigate();
+  const [path, setPath] = useState('');
+  const [mode, setMode] = useState<Mode>('mirror');
+  const [privacy, setPrivacy] = useState<Privacy>('Private');
+  const [target, setTarget] = useState('');
+  const [network, setNetwork] = useState(false);
+  const [dropNote, setDropNote] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const [addError, setAddError] = useState<string | null>(null);
+  const pathInput = useRef<HTMLInputElement>(null);
+  const ids = useId();
+  const choice: Choice = {
+    path,
+    mode,
+    privacy,
+    target: target.trim().replace(/^\/+|\/+$/g, ''),
+    watch: network ? 'polling' : 'auto',
+  };
+  const preview = usePreview(choice);
+  const problem = preview.data?.problem ?? preview.error;
+  const ready =
+    !preview.loading && preview.data !== null && preview.data.problem === null && path.trim() !== '';
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    const file = event.dataTransfer.files[0];
+    if (!file) return;
+    const bridge = desktopBridge();
+    if (!bridge) {
+      setDropNote(
+        `A browser does not tell Safelight where “${file.name}” is on disk. Type or paste the folder's full path instead.`,
+      );
+      pathInput.current?.focus();
+      return;
+    }
+    void bridge.pathForFile(file).then((dropped) => {
+      if (dropped) {
+        setPath(dropped);
+        setDropNote(null);
+      } else {
+        setDropNote(`“${file.name}” is not a folder Safelight can back up.`);
+        pathInput.current?.focus();
+      }
+    });
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!ready) return;
+    setAdding(true);
+    setAddError(null);
+    void connection.request('addFolder', { ...choice, path: path.trim() }).then(
+      (folder) => go({ name: 'folder', folderId: folder.id }),
+      (e: unknown) => {
+        setAdding(false);
+        setAddError(errorText(e));
+      },
+    );
+  };
+
+  const statusId = `${ids}-status`;
+  return (
+    <form className="stack add-form" onSubmit={submit} noValidate>
+      <ViewHeading>Add a folder</ViewHeading>
+      <section className="card">
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: dropping is a shortcut; the path field inside is the keyboard way */}
+        <div
+          className={`drop-zone${dragging ? ' drop-zone-active' : ''}`}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+          data-testid="drop-zone"
+        >
+          <label className="field-label" htmlFor={`${ids}-path`}>
+            Folder on this computer
+          </label>
+          <input
+            ref={pathInput}
+            id={`${ids}-path`}
+            className="input mono"
+            type="text"
+            value={path}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="/Users/you/Pictures/iPhone"
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={statusId}
+            onChange={(e) => {
+              setPath(e.target.value);
+              setDropNote(null);
+            }}
+          />
+          <p className="hint">Type or paste the folder's path, or drop the folder here.</p>
+          <div id={statusId} className="field-status" aria-live="polite">
+            {dropNote ? <p className="note">{dropNote}</p> : null}
+            {path.trim() === '' ? null : preview.loading ? (
+              <p className="muted">Looking at the folder…</p>
+            ) : problem ? (
+              <p className="field-error">
+                <Icon name="alert" size={16} />
+                {problem}
+              </p>
+            ) : preview.data ? (
+              <p className="field-ok">
+                <Icon name="check" size={16} />
+                {preview.data.truncated ? 'At least ' : ''}
+                {plural(preview.data.files, 'photo or video', 'photos and videos')} found
+              </p>
+            ) : null}
+          </div>
+        </div>
+      </section>
+
+      <div className="add-grid">
+        <section className="card">
+          <Radios legend="Galleries" name="mode" options={MODES} value={mode} onChange={setMode} />
+          {preview.data?.looksLikeCameraDump && mode === 'mirror' ? (
+            <p className="note">
+              This looks like a phone or camera import. Sorting by date taken usually fits it better.{' '}
+              <button type="button" className="link-button" onClick={() => setMode('date')}>
+                Sort by date
+              </button>
+            </p>
+          ) : null}
+          <Radios
+            legend="Who can see new galleries"
+            name="privacy"
+            options={PRIVACY}
+            value={privacy}
+            onChange={setPrivacy}
+          />
+          <div className="field">
+            <label className="field-label" htmlFor={`${ids}-target`}>
+              SmugMug folder to put it in
+            </label>
+            <input
+              id={`${ids}-target`}
+              className="input"
+              type="text"
+              value={target}
+              autoComplete="off"
+              placeholder="Top level of your account"
+              aria-describedby={`${ids}-target-hint`}
+              onChange={(e) => setTarget(e.target.value)}
+            />
+            <p id={`${ids}-target-hint`} className="hint">
+              Leave empty for the top level. Separate levels with /, for example Backups/Laptop.
+            </p>
+          </div>
+          <label className="check">
+            <input type="checkbox" checked={network} onChange={(e) => setNetwork(e.target.checked)} />
+            <span>
+              <span className="radio-label">The folder is on a network drive</span>
+              <span className="hint">
+                Checks for new files regularly, as network drives do not report changes.
+              </span>
+            </span>
+          </label>
+        </section>
+
+        <section className="card preview-card" aria-labelledby={`${ids}-preview`}>
+          <h2 id={`${ids}-preview`} className="card-title">
+            What will be created on SmugMug
+          </h2>
+          {ready && preview.data ? (
+            preview.data.nodes.length > 0 ? (
+              <PreviewTree nodes={preview.data.nodes} target={choice.target} />
+            ) : (
+              <p className="muted">No galleries: the folder has no photos or videos yet.</p>
+            )
+          ) : (
+            <p className="muted">
+              Choose a folder to see its galleries here. Nothing is uploaded until you confirm.
+            </p>
+          )}
+        </section>
+      </div>
+
+      <ErrorNote error={addError} />
+      <div className="form-actions">
+        <Button type="submit" variant="primary" icon="upload" disabled={!ready} busy={adding}>
+          Back up this folder
+        </Button>
+        <Button variant="quiet" onClick={() => go({ name: 'folders' })}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
