@@ -251,6 +251,22 @@ export function AddFolder() {
               setDropNote(null);
             }}
           />
+          {desktopBridge() ? (
+            <Button
+              onClick={() => {
+                void desktopBridge()
+                  ?.pickFolder()
+                  .then((picked) => {
+                    if (picked) {
+                      setPath(picked);
+                      setDropNote(null);
+                    }
+                  });
+              }}
+            >
+              Choose folder…
+            </Button>
+          ) : null}
           <p className="hint">Type or paste the folder's path, or drop the folder here.</p>
           <div id={statusId} className="field-status" aria-live="polite">
             {dropNote ? <p className="note">{dropNote}</p> : null}

@@ -1,8 +1,9 @@
 // The window: a sidebar of views, the view shown, and a banner while the engine is unreachable.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Activity } from './Activity.tsx';
 import { AddFolder } from './AddFolder.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
+import { desktopBridge } from './desktop.ts';
 import { Failures } from './Failures.tsx';
 import { FolderDetail } from './FolderDetail.tsx';
 import { Folders } from './Folders.tsx';
@@ -109,6 +110,8 @@ function CurrentView({ view }: { view: View }) {
 
 export function App() {
   const [view, setView] = useState<View>({ name: 'overview' });
+  // A notification clicked in the desktop app opens the view it is about.
+  useEffect(() => desktopBridge()?.onNavigate((name) => setView({ name } as View)), []);
   const status = useConnectionStatus();
   const hasSnapshot = useSnapshot(() => true, false);
   if (status.kind === 'unauthorized') return <NotAuthorized />;

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { AppSettingsData, ParamsOf } from '../../src/protocol/schema.ts';
 import { Account } from './Account.tsx';
+import { desktopBridge } from './desktop.ts';
 import { formatRate } from './format.ts';
 import { ViewHeading } from './heading.tsx';
 import { useQuery } from './query.ts';
@@ -307,6 +308,7 @@ export function Settings() {
           SmugMug account
         </h2>
         <Account />
+        <SecretStorageWarning />
       </section>
       <ErrorNote error={query.error ?? saving.error} />
       {settings ? (
@@ -338,4 +340,25 @@ export function Settings() {
       )}
     </div>
   );
+}
+
+/** In the desktop app, where the OS offers no keyring, the sign-in is kept less safely: say so. */
+function SecretStorageWarning() {
+  const [warning, setWarning] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    void desktopBridge()
+      ?.secretStorage()
+      .then((info) => {
+        if (current) setWarning(info.warning);
+      });
+    return () => {
+      current = false;
+    };
+  }, []);
+  return warning ? (
+    <p className="note" role="status">
+      {warning}
+    </p>
+  ) : null;
 }
