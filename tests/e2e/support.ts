@@ -44,8 +44,7 @@ export async function until(
 
 /**
  * Builds the UI from source into `outDir` with the project's Vite config, so a test never runs
- * against a stale dist/renderer. Test files run in parallel, each building into its own folder,
- * so Vite's one-build-per-project lock is bypassed.
+ * against a stale dist/renderer. Test files run in parallel, each building into its own folder.
  */
 export function buildRenderer(outDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -59,7 +58,6 @@ export function buildRenderer(outDir: string): Promise<void> {
         '--outDir',
         outDir,
         '--emptyOutDir',
-        '--bypass-lock',
         '--logLevel',
         'warn',
       ],
