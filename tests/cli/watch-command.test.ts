@@ -2,37 +2,15 @@
 // stops cleanly on SIGINT/SIGTERM, abandoning an upload that cannot finish in time so that the
 // next run sends it exactly once.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { saveSettings } from '../../src/config/settings.ts';
+import { type Running, runCli } from '../helpers/cli-process.ts';
 import { imageCounts, md5, photoBytes, type SyncEnv, syncEnv, writeTree } from '../helpers/sync-env.ts';
 import { waitFor } from '../helpers/watch-suite.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/safelight.js', import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  out: () => string;
-  exit: Promise<number | null>;
-}
-
-function run(env: SyncEnv, args: string[]): Running {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: env.env(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, out: () => out, exit };
-}
+const run = (env: SyncEnv, args: string[]): Running => runCli(args, env.env());
 
 describe('safelight watch', () => {
   let env: SyncEnv;

@@ -2,7 +2,7 @@
 // to open, serves the engine to a page holding the token, and stops cleanly on SIGINT; a taken
 // port and an unbuilt window are one clear line each.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -10,32 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { homePaths } from '../../src/config/home.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
+import { runCli } from '../helpers/cli-process.ts';
 import { rawRequest } from '../helpers/raw-http.ts';
 import { connect, INDEX_HTML, until, writeRenderer } from './support.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/safelight.js', import.meta.url));
-
-interface Running {
-  child: ChildProcess;
-  out: () => string;
-  exit: Promise<number | null>;
-}
-
-function run(args: string[], env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, out: () => out, exit };
-}
 
 describe('safelight serve', () => {
   let root: string;
@@ -62,7 +41,7 @@ describe('safelight serve', () => {
   });
 
   test('on port 0 it prints the address with its port and token, serves, and stops on SIGINT', async () => {
-    const s = run(['serve', '--port', '0', '--sandbox', readyFile], env);
+    const s = runCli(['serve', '--port', '0', '--sandbox', readyFile], env);
     children.push(s.child);
     const url = /(http:\/\/127\.0\.0\.1:(\d+))\/#token=([A-Za-z0-9_-]{43})\n/;
     await until('the address', () => url.test(s.out()), 30_000);
@@ -102,7 +81,7 @@ describe('safelight serve', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as AddressInfo;
     try {
-      const s = run(['serve', '--port', String(port)], env);
+      const s = runCli(['serve', '--port', String(port)], env);
       children.push(s.child);
       assert.equal(await s.exit, 1, s.out());
       assert.equal(
@@ -116,7 +95,7 @@ describe('safelight serve', () => {
   });
 
   test('an unbuilt window says how to build it', async () => {
-    const s = run(['serve', '--port', '0'], { ...env, SAFELIGHT_UI_DIR: join(root, 'no-ui') });
+    const s = runCli(['serve', '--port', '0'], { ...env, SAFELIGHT_UI_DIR: join(root, 'no-ui') });
     children.push(s.child);
     assert.equal(await s.exit, 1, s.out());
     assert.match(
@@ -126,14 +105,14 @@ describe('safelight serve', () => {
   });
 
   test('a sandbox ready file that cannot be read is one clear line', async () => {
-    const s = run(['serve', '--port', '0', '--sandbox', join(root, 'missing.json')], env);
+    const s = runCli(['serve', '--port', '0', '--sandbox', join(root, 'missing.json')], env);
     children.push(s.child);
     assert.equal(await s.exit, 1, s.out());
     assert.match(s.out(), /^safelight: cannot read the sandbox ready file .*missing\.json: ENOENT/);
   });
 
   test('a bad port is refused before anything starts', async () => {
-    const s = run(['serve', '--port', '70000'], env);
+    const s = runCli(['serve', '--port', '70000'], env);
     children.push(s.child);
     assert.equal(await s.exit, 1);
     assert.match(s.out(), /a port is a whole number from 0 to 65535/);

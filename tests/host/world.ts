@@ -14,6 +14,7 @@ import { ProtocolClient } from '../../src/protocol/client.ts';
 import type { EventOf, FolderInfoData, SnapshotData } from '../../src/protocol/schema.ts';
 import { messagePortTransport, type PortLike } from '../../src/protocol/transport.ts';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.ts';
+import { authorizeInBrowser as authorize } from '../helpers/authorize.ts';
 import { waitFor } from '../helpers/watch-suite.ts';
 
 export { waitFor };
@@ -150,19 +151,6 @@ export async function world(options: WorldOptions = {}): Promise<World> {
 }
 
 /** What the person does in the browser: open the page, press Authorize, read the code. */
-export async function authorizeInBrowser(sandbox: Sandbox, authorizeUrl: string): Promise<string> {
-  const page = await fetch(authorizeUrl);
-  assert.equal(page.status, 200);
-  const html = await page.text();
-  const fields = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
-    (m) => [m[1], m[2]] as [string, string],
-  );
-  const done = await fetch(`${sandbox.oauthBaseUrl}/authorize`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  });
-  const code = /id="verifier" class="code">(\d{6})</.exec(await done.text())?.[1];
-  assert.ok(code, 'the page shows a six-digit code');
-  return code;
+export function authorizeInBrowser(sandbox: Sandbox, authorizeUrl: string): Promise<string> {
+  return authorize(sandbox.oauthBaseUrl, authorizeUrl);
 }

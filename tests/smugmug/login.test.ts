@@ -4,6 +4,7 @@ import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { SmugMugClient } from '../../src/smugmug/client.ts';
 import { getAccessToken, getRequestToken } from '../../src/smugmug/login.ts';
 import { SmugMugError } from '../../src/smugmug/types.ts';
+import { authorizeInBrowser as authorize } from '../helpers/authorize.ts';
 
 describe('signing in with the PIN flow', () => {
   let sandbox: Sandbox;
@@ -14,23 +15,7 @@ describe('signing in with the PIN flow', () => {
   });
   after(() => sandbox.close());
 
-  /** What the person does in the browser: open the page, click Authorize, read the code. */
-  async function authorizeInBrowser(authorizeUrl: string): Promise<string> {
-    const page = await fetch(authorizeUrl);
-    assert.equal(page.status, 200);
-    const html = await page.text();
-    const fields = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
-      (m) => [m[1], m[2]] as [string, string],
-    );
-    const done = await fetch(`${sandbox.oauthBaseUrl}/authorize`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
-    });
-    const verifier = /id="verifier" class="code">(\d{6})</.exec(await done.text())?.[1];
-    assert.ok(verifier, 'the page shows a six-digit code');
-    return verifier;
-  }
+  const authorizeInBrowser = (url: string) => authorize(sandbox.oauthBaseUrl, url);
 
   const clientWith = (token: { token: string; tokenSecret: string }) =>
     new SmugMugClient({
