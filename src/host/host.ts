@@ -32,7 +32,7 @@ import { SmugMugClient } from '../smugmug/client.ts';
 import type { WaitInfo } from '../smugmug/retry.ts';
 import { SMUGMUG_ENDPOINTS } from '../smugmug/types.ts';
 import type { FileRow, FolderRow, StateCounts } from '../store/store.ts';
-import { Store } from '../store/store.ts';
+import { noCounts, Store } from '../store/store.ts';
 import {
   AccountError,
   type FileEvent,
@@ -116,15 +116,7 @@ const RETRY_PATHS_MAX = 1000;
 const SHOWN_WAIT_MS = 1000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const NO_COUNTS: StateCounts = {
-  pending: 0,
-  uploading: 0,
-  uploaded: 0,
-  failed: 0,
-  skipped: 0,
-  deleted: 0,
-  ignored: 0,
-};
+const NO_COUNTS: Readonly<StateCounts> = noCounts();
 const NO_PROGRESS: SnapshotData['progress'] = {
   filesDone: 0,
   filesTotal: 0,

@@ -74,6 +74,11 @@ export interface StateCounts {
   ignored: number;
 }
 
+/** A fresh all-zero count of every state, for a folder with no files yet. */
+export function noCounts(): StateCounts {
+  return { pending: 0, uploading: 0, uploaded: 0, failed: 0, skipped: 0, deleted: 0, ignored: 0 };
+}
+
 const OWNER_ONLY = 0o600;
 
 // A file waiting to be uploaded or tried again, and a file that counts toward its gallery: the
@@ -321,15 +326,7 @@ export class Store {
   }
 
   counts(folderId: number): StateCounts {
-    const counts: StateCounts = {
-      pending: 0,
-      uploading: 0,
-      uploaded: 0,
-      failed: 0,
-      skipped: 0,
-      deleted: 0,
-      ignored: 0,
-    };
+    const counts = noCounts();
     const rows = this.stmt('SELECT state, COUNT(*) AS n FROM files WHERE folder_id = ? GROUP BY state').all(
       folderId,
     ) as unknown as { state: FileState; n: number }[];
@@ -404,7 +401,7 @@ export class Store {
     for (const r of rows) {
       let counts = all.get(r.folder_id);
       if (!counts) {
-        counts = { pending: 0, uploading: 0, uploaded: 0, failed: 0, skipped: 0, deleted: 0, ignored: 0 };
+        counts = noCounts();
         all.set(r.folder_id, counts);
       }
       counts[r.state] = r.n;
