@@ -65,6 +65,8 @@ export interface ImageRow {
   last_updated: number;
   processing_until: number;
   position: number;
+  /** The capture wall clock the bytes record, "YYYY-MM-DDTHH:MM:SS", or '' when they record none. */
+  date_time_created: string;
 }
 
 export interface TokenRow {
@@ -99,13 +101,17 @@ const SCHEMA = [
      caption TEXT NOT NULL DEFAULT '', keywords TEXT NOT NULL DEFAULT '', hidden INTEGER NOT NULL DEFAULT 0,
      latitude TEXT NOT NULL DEFAULT '0.00000000000000', longitude TEXT NOT NULL DEFAULT '0.00000000000000',
      altitude INTEGER NOT NULL DEFAULT 0, upload_key TEXT NOT NULL, date_uploaded INTEGER NOT NULL,
-     last_updated INTEGER NOT NULL, processing_until INTEGER NOT NULL, position INTEGER NOT NULL)`,
+     last_updated INTEGER NOT NULL, processing_until INTEGER NOT NULL, position INTEGER NOT NULL,
+     date_time_created TEXT NOT NULL DEFAULT '')`,
   `CREATE INDEX IF NOT EXISTS images_album ON images(album_key, position)`,
   `CREATE TABLE IF NOT EXISTS tokens (
      token TEXT PRIMARY KEY, secret TEXT NOT NULL, kind TEXT NOT NULL, consumer_key TEXT NOT NULL,
      callback TEXT, verifier TEXT, access TEXT NOT NULL, permissions TEXT NOT NULL,
      created INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0)`,
 ];
+
+/** Columns added after the first schema: state files from before them get them on opening. */
+const ADDED_COLUMNS = [{ table: 'images', column: 'date_time_created', type: "TEXT NOT NULL DEFAULT ''" }];
 
 export class AccountState {
   readonly db: DatabaseSync;
@@ -115,6 +121,11 @@ export class AccountState {
     this.db.exec('PRAGMA journal_mode = WAL');
     this.db.exec('PRAGMA synchronous = NORMAL');
     for (const sql of SCHEMA) this.db.exec(sql);
+    for (const { table, column, type } of ADDED_COLUMNS) {
+      const columns = this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+      if (!columns.some((c) => c.name === column))
+        this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    }
   }
 
   close(): void {

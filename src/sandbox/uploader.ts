@@ -8,6 +8,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Caller, Exchange, SandboxContext } from './context.ts';
 import { permissionRank } from './context.ts';
+import { dateTimeCreated } from './date-time-created.ts';
 import { sendJson, sendText, utf8Header } from './http-util.ts';
 import { classify, failures, storedForm, type UploadFailure } from './media-rules.ts';
 import type { ImageRow } from './state.ts';
@@ -156,7 +157,11 @@ export class Uploader {
 
     const stored = storedForm(fileName, kind, md5, size, this.ctx.transforms);
     const blob = `${md5}-${randomUUID()}`;
-    await rename(tmp, join(this.ctx.blobDir, blob));
+    const blobPath = join(this.ctx.blobDir, blob);
+    await rename(tmp, blobPath);
+    // Read from the bytes that arrived, as the service does: a HEIC keeps its capture time
+    // although it is stored as a JPEG, and a replacement gets the new file's.
+    const created = await dateTimeCreated(blobPath);
     const now = this.ctx.now();
     const fields = {
       file_name: stored.fileName,
@@ -169,6 +174,7 @@ export class Uploader {
       blob,
       last_updated: now,
       processing_until: stored.processingSeconds > 0 ? now + stored.processingSeconds : 0,
+      date_time_created: created,
     };
     const optional = this.optionalFields(ex);
     const image = this.ctx.state.transaction(() => {

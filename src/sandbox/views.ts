@@ -712,7 +712,7 @@ export function imageMetadataView(img: ImageRow): Record<string, unknown> {
     Make: empty,
     Model: empty,
     DateTimeModified: iso(img.last_updated).slice(0, 19),
-    DateTimeCreated: empty,
+    DateTimeCreated: img.date_time_created,
     // A photo's Duration is "" in the recorded metadata (image_heic_converted_with_metadata_expansion_response.json).
     Duration: img.is_video ? 0 : empty,
     Uri: `/api/v2/image/${img.image_key}-${img.serial}!metadata`,

@@ -22,6 +22,7 @@ import {
   type MovedImage,
   type Privacy,
   type RemoteImage,
+  type RemoteImageMetadata,
   type RemoteNode,
   SmugMugError,
   type UploadRequest,
@@ -60,6 +61,7 @@ const MOVE_BATCH = 50;
 const MAX_NAME_CHARS = 254;
 const ALBUM_URI = /^\/api\/v2\/album\/([A-Za-z0-9]+)$/;
 const ALBUM_IMAGE_URI = /^\/api\/v2\/album\/([A-Za-z0-9]+)\/image\/([A-Za-z0-9]+)-\d+$/;
+const IMAGE_URI = /^\/api\/v2\/image\/[A-Za-z0-9]+(?:-\d+)?$/;
 
 export class SmugMugClient {
   private readonly endpoints: Endpoints;
@@ -213,6 +215,22 @@ export class SmugMugClient {
     return toRemoteImage(image, albumUri, doing, 'Image');
   }
 
+  /**
+   * When the image was taken, as SmugMug read it from the uploaded file: the way to recognise a
+   * HEIC (stored as a JPEG) or a video (re-encoded) whose ArchivedMD5 is not the local file's.
+   */
+  async imageMetadata(imageUri: string, opts: { signal?: AbortSignal } = {}): Promise<RemoteImageMetadata> {
+    if (!IMAGE_URI.test(imageUri)) throw new TypeError(`imageMetadata: "${imageUri}" is not an Image URI`);
+    const doing = `reading the metadata of ${imageUri}`;
+    const body = await this.retrying(
+      () => this.getOnce(`${imageUri}!metadata`, { _filter: 'DateTimeCreated' }, doing, opts.signal),
+      opts.signal,
+    );
+    const created = objectAt(body, 'ImageMetadata', doing).DateTimeCreated;
+    // SmugMug writes "" for a file it found no date in.
+    return { dateTimeCreated: typeof created === 'string' && created.trim() !== '' ? created.trim() : null };
+  }
+
   /** The images of an album whose FileName is one of `fileNames`. */
   async imagesByFileName(albumUri: string, fileNames: string[]): Promise<RemoteImage[]> {
     return this.findByName(albumUri, fileNames, true);
@@ -271,8 +289,13 @@ export class SmugMugClient {
   }
 
   /** One GET, no retry; a non-200 answer is thrown as a SmugMugError. */
-  private async getOnce(uri: string, params: Record<string, string>, doing: string) {
-    const reply = await this.transport.send({ method: 'GET', url: this.apiUrl(uri, params), doing });
+  private async getOnce(uri: string, params: Record<string, string>, doing: string, signal?: AbortSignal) {
+    const reply = await this.transport.send({
+      method: 'GET',
+      url: this.apiUrl(uri, params),
+      doing,
+      ...(signal ? { signal } : {}),
+    });
     if (reply.status !== 200) throw this.transport.failure(reply, doing);
     return parseJson(reply.text, doing);
   }

@@ -60,6 +60,15 @@ export interface RemoteImage {
   webUri?: string;
 }
 
+/** What SmugMug read from an image's file (its !metadata); only what Safelight uses. */
+export interface RemoteImageMetadata {
+  /**
+   * The capture time as the camera's clock showed it, without a zone ("2019-08-04T11:28:12");
+   * kept for a HEIC stored as JPEG and for a re-encoded video. Null when SmugMug found none.
+   */
+  dateTimeCreated: string | null;
+}
+
 /** Where a moved image is now: its Image URI and its AlbumImage URI in the target album. */
 export interface MovedImage {
   imageUri: string;

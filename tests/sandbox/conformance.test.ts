@@ -546,7 +546,8 @@ describe('sandbox conformance with recorded SmugMug responses', () => {
           'Options.MethodDetails',
           'Options.Notes',
           'Options.Path',
-          // The sandbox reads no EXIF, so it has no capture date.
+          // UTC by the account's time zone, which the sandbox does not model (and 2026 listings
+          // leave it out, API-NOTES §4).
           'Response.AlbumImage.[].DateTimeOriginal',
           // Keyed by URI: compared below.
           'Expansions.*',
@@ -659,7 +660,8 @@ describe('sandbox conformance with recorded SmugMug responses', () => {
     const f = fixture('image_heic_converted_with_metadata_expansion_response.json');
     sandbox.setTransforms({ heic: 'jpg' });
     const album = await client.createAlbum(workId, 'Heic');
-    const bytes = Buffer.from('not really a HEIC file, the sandbox only reads the name');
+    // A real HEIC, so that the metadata has a capture time to compare.
+    const bytes = readFileSync(new URL('../fixtures/media/IMG_0001.HEIC', import.meta.url));
     const { body: up, md5 } = await upload(album.albumUri, 'IMG_7058.HEIC', bytes);
     assert.equal(up.stat, 'ok', JSON.stringify(up));
     const imageUri: string = up.Image.ImageUri;
@@ -673,7 +675,8 @@ describe('sandbox conformance with recorded SmugMug responses', () => {
     assert.equal(image.Uri, imageUri);
     assertSameShape(f, body, {
       ignore: [
-        // The sandbox reads no EXIF, so it has no capture date.
+        // UTC by the account's time zone, which the sandbox does not model; the capture time is in
+        // !metadata DateTimeCreated, compared below.
         'Response.Image.DateTimeOriginal',
         // Image editing actions are not emulated.
         'Response.Image.Uris.RotateImage',
@@ -709,11 +712,15 @@ describe('sandbox conformance with recorded SmugMug responses', () => {
       expansion,
       {
         same: ['Locator', 'LocatorType', 'EndpointType'],
-        formats: { 'ImageMetadata.DateTimeModified': /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/ },
+        formats: {
+          'ImageMetadata.DateTimeModified': /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/,
+          'ImageMetadata.DateTimeCreated': /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/,
+        },
       },
       'ImageMetadata expansion',
     );
     assert.ok(kept.includes('DateTimeCreated') && kept.includes('DateTimeModified'), kept.join());
+    assert.equal(expansion.ImageMetadata.DateTimeCreated, '2024-07-14T18:22:01', 'the HEIC capture time');
   });
 
   test('DELETE album image: 200 with the recorded envelope and no payload', async () => {
