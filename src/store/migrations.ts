@@ -73,4 +73,16 @@ export const migrations: readonly string[] = [
   ) VIRTUAL;
   CREATE INDEX files_by_dir ON files(folder_id, dir);
   `,
+  // 4: camera imports. When each file was taken (the wall clock where it was taken, the zone's
+  // offset when the file says, and where the date came from), the other half of a Live Photo, and
+  // a date-mode folder's choices (its SmugMug folder and gallery name format, JSON).
+  `
+  ALTER TABLE files ADD COLUMN capture_at TEXT;
+  ALTER TABLE files ADD COLUMN capture_offset INTEGER;
+  ALTER TABLE files ADD COLUMN capture_source TEXT;
+  ALTER TABLE files ADD COLUMN capture_note TEXT;
+  ALTER TABLE files ADD COLUMN live_with TEXT;
+  ALTER TABLE files ADD COLUMN live_role TEXT;
+  ALTER TABLE folders ADD COLUMN date_options TEXT NOT NULL DEFAULT '{}';
+  `,
 ];

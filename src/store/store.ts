@@ -23,6 +23,8 @@ export interface FolderRow {
   last_error: string | null;
   /** auto | native | polling */
   watch: string;
+  /** JSON: a date-mode folder's DateOptions (src/plan/date-mode.ts); '{}' for mirror mode. */
+  date_options: string;
 }
 
 export interface FileRow {
@@ -45,6 +47,18 @@ export interface FileRow {
   uploaded_size: number | null;
   uploaded_at: number | null;
   updated_at: number;
+  /** When it was taken: the wall clock there, 'YYYY-MM-DDTHH:MM:SS'; null until read. */
+  capture_at: string | null;
+  /** Minutes east of UTC where it was taken, when the file says. */
+  capture_offset: number | null;
+  /** exif | quicktime-keys | quicktime-mvhd | mtime (the last resort); null until read. */
+  capture_source: string | null;
+  /** Why the file's own date was passed over, when it was. */
+  capture_note: string | null;
+  /** The other half of a Live Photo (its rel_path), once paired. */
+  live_with: string | null;
+  /** 'still' | 'video' for the halves of a Live Photo. */
+  live_role: string | null;
 }
 
 export interface NodeRow {
@@ -61,7 +75,7 @@ export interface NodeRow {
 export type KnownFile = Pick<FileRow, 'id' | 'rel_path' | 'size' | 'mtime_ms' | 'state' | 'last_error'>;
 
 export type NewFolder = Pick<FolderRow, 'path' | 'mode' | 'privacy' | 'target' | 'settings'> &
-  Partial<Pick<FolderRow, 'watch'>>;
+  Partial<Pick<FolderRow, 'watch' | 'date_options'>>;
 export type FileFields = Partial<Omit<FileRow, 'id' | 'folder_id' | 'rel_path' | 'updated_at'>>;
 
 export interface StateCounts {
@@ -88,6 +102,63 @@ const OWNER_ONLY = 0o600;
 // whole folder in path order than sort the few rows it needs.
 const TODO = `state IN ('pending', 'uploading', 'failed') AND (state != 'failed' OR error_kind = 'transient')`;
 const KEPT = `state IN ('uploaded', 'pending', 'uploading', 'failed') AND (state != 'failed' OR error_kind = 'transient')`;
+
+// A Live Photo listed as one item (PageOptions.liveAsOne): the still `f` with its video `v`, whose
+// rows name each other; a video whose still names it back is not listed apart.
+const VIDEO_OF_STILL = `f.live_role = 'still' AND v.folder_id = f.folder_id AND v.rel_path = f.live_with
+  AND v.live_role = 'video' AND v.live_with = f.rel_path`;
+const LISTED_WITH_STILL = `f.live_role IS 'video' AND EXISTS (SELECT 1 FROM files s WHERE s.folder_id = f.folder_id
+  AND s.rel_path = f.live_with AND s.live_role = 'still' AND s.live_with = f.rel_path)`;
+// The item's state is the worse of the two: what the person must hear about first.
+const ITEM_STATE = `CASE WHEN v.id IS NULL THEN f.state ${[
+  'failed',
+  'uploading',
+  'pending',
+  'skipped',
+  'ignored',
+  'uploaded',
+]
+  .map((s) => `WHEN '${s}' IN (f.state, v.state) THEN '${s}'`)
+  .join(' ')} ELSE f.state END`;
+const ITEM_COLUMNS = `f.*, v.id AS video_id, v.state AS video_state, v.size AS video_size,
+  v.last_error AS video_error, ${ITEM_STATE} AS item_state`;
+const IN_STATES = 'IN (SELECT value FROM json_each(?))';
+// In path order, as the list shows them; with states, for states most of the folder's files are in.
+const ITEMS = `SELECT ${ITEM_COLUMNS} FROM files f LEFT JOIN files v ON ${VIDEO_OF_STILL}
+  WHERE f.folder_id = ? AND NOT (${LISTED_WITH_STILL})`;
+const COMMON_ITEMS = `${ITEMS} AND (f.state ${IN_STATES} OR f.live_role = 'still') AND item_state ${IN_STATES}`;
+// For states few files are in: from those files (by the state index) and the stills of videos in
+// them, then sorted, instead of reading the whole folder in path order to find them.
+const RARE_ITEMS = `SELECT ${ITEM_COLUMNS} FROM (
+    SELECT id FROM files WHERE folder_id = ? AND state ${IN_STATES}
+    UNION
+    SELECT s.id FROM files w JOIN files s ON s.folder_id = w.folder_id AND s.rel_path = w.live_with
+    WHERE w.folder_id = ? AND w.state ${IN_STATES} AND w.live_role = 'video'
+  ) AS c CROSS JOIN files f ON f.id = c.id LEFT JOIN files v ON ${VIDEO_OF_STILL}
+  WHERE NOT (${LISTED_WITH_STILL}) AND item_state ${IN_STATES}`;
+/** Path order pays when at least this share of the folder's files is in the states asked for. */
+const COMMON_SHARE = 0.25;
+// Every Live Photo pair by its halves' states and the item's, for counting items without listing them.
+const PAIR_STATES = `SELECT f.state AS still, v.state AS video, ${ITEM_STATE} AS item, COUNT(*) AS n
+  FROM files f JOIN files v ON ${VIDEO_OF_STILL} WHERE f.folder_id = ? GROUP BY f.state, v.state`;
+
+/** How a page of files is listed. */
+export interface PageOptions {
+  /**
+   * A Live Photo is one item: its still, carrying its video and the worse of the two states (to
+   * which the state filter applies); the video is not listed on its own.
+   */
+  liveAsOne?: boolean;
+}
+
+/** A listed item: a file, or a Live Photo's still with its video's facts (null otherwise). */
+export interface ItemRow extends FileRow {
+  item_state: FileState;
+  video_id: number | null;
+  video_state: FileState | null;
+  video_size: number | null;
+  video_error: string | null;
+}
 
 export class Store {
   readonly db: DatabaseSync;
@@ -159,8 +230,8 @@ export class Store {
 
   addFolder(folder: NewFolder, now = Date.now()): FolderRow {
     return this.stmt(
-      `INSERT INTO folders (path, mode, privacy, target, settings, watch, added_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO folders (path, mode, privacy, target, settings, watch, date_options, added_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     ).get(
       folder.path,
       folder.mode,
@@ -168,6 +239,7 @@ export class Store {
       folder.target,
       folder.settings,
       folder.watch ?? 'auto',
+      folder.date_options ?? '{}',
       now,
     ) as unknown as FolderRow;
   }
@@ -267,6 +339,14 @@ export class Store {
     return this.stmt(
       `SELECT * FROM files INDEXED BY files_by_dir WHERE folder_id = ? AND dir = ? AND ${KEPT} ORDER BY rel_path`,
     ).all(folderId, dir) as unknown as FileRow[];
+  }
+
+  /** The files placed in a gallery ('M:2024-07') or its overflow parts ('M:2024-07//2') that are kept. */
+  keptFilesInGallery(folderId: number, key: string): FileRow[] {
+    return this.stmt(
+      `SELECT * FROM files WHERE folder_id = ? AND (gallery_key = ? OR (gallery_key >= ? AND gallery_key < ?))
+         AND ${KEPT} ORDER BY rel_path`,
+    ).all(folderId, key, `${key}//`, `${key}/0`) as unknown as FileRow[];
   }
 
   /** Files that tell a renamed dir: deleted ones whose image is on SmugMug, new ones not sent yet. */
@@ -410,7 +490,22 @@ export class Store {
   }
 
   /** A folder's files in these states (every state when `states` is empty), by path. */
-  filePage(folderId: number, states: readonly FileState[], offset: number, limit: number): FileRow[] {
+  filePage(folderId: number, states: readonly FileState[], offset: number, limit: number): FileRow[];
+  filePage(
+    folderId: number,
+    states: readonly FileState[],
+    offset: number,
+    limit: number,
+    options: PageOptions & { liveAsOne: true },
+  ): ItemRow[];
+  filePage(
+    folderId: number,
+    states: readonly FileState[],
+    offset: number,
+    limit: number,
+    options: PageOptions = {},
+  ): FileRow[] | ItemRow[] {
+    if (options.liveAsOne) return this.itemPage(folderId, states, offset, limit);
     const where = states.length > 0 ? 'AND state IN (SELECT value FROM json_each(?))' : '';
     const args: SQLInputValue[] = states.length > 0 ? [folderId, JSON.stringify(states)] : [folderId];
     return this.stmt(
@@ -418,12 +513,40 @@ export class Store {
     ).all(...args, limit, offset) as unknown as FileRow[];
   }
 
-  countFiles(folderId: number, states: readonly FileState[]): number {
+  countFiles(folderId: number, states: readonly FileState[], options: PageOptions = {}): number {
     const where = states.length > 0 ? 'AND state IN (SELECT value FROM json_each(?))' : '';
     const args: SQLInputValue[] = states.length > 0 ? [folderId, JSON.stringify(states)] : [folderId];
-    return (
+    const files = (
       this.stmt(`SELECT COUNT(*) AS n FROM files WHERE folder_id = ? ${where}`).get(...args) as { n: number }
     ).n;
+    if (!options.liveAsOne) return files;
+    // Each pair was counted once per half in these states; it is one item when its state is.
+    const asked = (state: FileState) => states.length === 0 || states.includes(state);
+    const pairs = this.stmt(PAIR_STATES).all(folderId) as unknown as {
+      still: FileState;
+      video: FileState;
+      item: FileState;
+      n: number;
+    }[];
+    return pairs.reduce(
+      (n, p) => n + p.n * (Number(asked(p.item)) - Number(asked(p.still)) - Number(asked(p.video))),
+      files,
+    );
+  }
+
+  private itemPage(folderId: number, states: readonly FileState[], offset: number, limit: number): ItemRow[] {
+    const page = (sql: string, ...args: SQLInputValue[]) =>
+      this.stmt(`${sql} ORDER BY f.rel_path LIMIT ? OFFSET ?`).all(
+        ...args,
+        limit,
+        offset,
+      ) as unknown as ItemRow[];
+    if (states.length === 0) return page(ITEMS, folderId);
+    const json = JSON.stringify(states);
+    const common = this.countFiles(folderId, states) >= this.countFiles(folderId, []) * COMMON_SHARE;
+    return common
+      ? page(COMMON_ITEMS, folderId, json, json)
+      : page(RARE_ITEMS, folderId, json, folderId, json, json);
   }
 
   /** Each distinct reason failed files give, with how many files give it. */
@@ -472,6 +595,19 @@ export class Store {
       `SELECT * FROM files WHERE id IN (SELECT id FROM files WHERE uploaded_at IS NOT NULL
          ORDER BY uploaded_at DESC, id DESC LIMIT ?) ORDER BY uploaded_at DESC, id DESC`,
     ).all(limit) as unknown as FileRow[];
+  }
+
+  /**
+   * Per gallery key ('M:2024-07//2'), the files uploaded or waiting to be; files not placed in a
+   * gallery yet have a null key and count under the month they were taken ('2024-07'), by their
+   * modified time until their date is read, as date mode places them.
+   */
+  keptCountsByGallery(folderId: number): { key: string | null; month: string | null; files: number }[] {
+    return this.stmt(
+      `SELECT gallery_key AS key, CASE WHEN gallery_key IS NULL THEN coalesce(substr(capture_at, 1, 7),
+           strftime('%Y-%m', mtime_ms / 1000, 'unixepoch', 'localtime')) END AS month, COUNT(*) AS files
+       FROM files WHERE folder_id = ? AND ${KEPT} GROUP BY key, month`,
+    ).all(folderId) as unknown as { key: string | null; month: string | null; files: number }[];
   }
 
   /** Uploaded files per gallery key ('D:a/b', 'D:a/b//2'). */

@@ -191,7 +191,7 @@ test('migration 3 gives the records of a version 2 database their dir, and new r
   db.close();
 
   const store = new Store(file);
-  assert.equal(store.schemaVersion, 3);
+  assert.equal(store.schemaVersion, migrations.length);
   const dirs = store.db
     .prepare('SELECT rel_path, dir FROM files WHERE folder_id = 1 ORDER BY rel_path')
     .all();
@@ -227,5 +227,38 @@ test('migration 3 gives the records of a version 2 database their dir, and new r
   assert.equal(store.dirCount(2), 1);
   assert.equal(store.fileAt(1, 'a/b/c/3.jpg')?.size, 1);
   assert.equal(store.fileAt(2, 'a/b/c/3.jpg'), undefined);
+  store.close();
+});
+
+test("migration 4 keeps a version 3 database's records, with nothing read yet and folders in mirror mode", () => {
+  const file = join(dir, 'v3.db');
+  const db = new DatabaseSync(file);
+  for (const m of migrations.slice(0, 3)) db.exec(m);
+  db.exec('PRAGMA user_version = 3');
+  db.exec(`INSERT INTO folders (id, path, added_at) VALUES (1, '/photos', 0)`);
+  db.exec(
+    `INSERT INTO files (folder_id, rel_path, size, mtime_ms, state, md5, updated_at)
+     VALUES (1, 'DCIM/100APPLE/IMG_0001.HEIC', 10, 1, 'uploaded', 'abc', 0)`,
+  );
+  db.close();
+
+  const store = new Store(file);
+  assert.equal(store.schemaVersion, 4);
+  const [folder] = store.folders();
+  assert.equal(folder?.mode, 'mirror');
+  assert.equal(folder?.date_options, '{}');
+  const row = store.fileAt(1, 'DCIM/100APPLE/IMG_0001.HEIC');
+  assert.equal(row?.md5, 'abc');
+  assert.equal(row?.state, 'uploaded');
+  for (const column of [
+    'capture_at',
+    'capture_offset',
+    'capture_source',
+    'capture_note',
+    'live_with',
+    'live_role',
+  ] as const) {
+    assert.equal(row?.[column], null, column);
+  }
   store.close();
 });

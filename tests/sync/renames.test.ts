@@ -27,6 +27,12 @@ function file(relPath: string, state: 'deleted' | 'pending' | 'uploaded', size =
     uploaded_size: null,
     uploaded_at: null,
     updated_at: 0,
+    capture_at: null,
+    capture_offset: null,
+    capture_source: null,
+    capture_note: null,
+    live_with: null,
+    live_role: null,
   };
 }
 
