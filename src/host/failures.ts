@@ -25,18 +25,11 @@ const RULES: { test: RegExp; explain: Explanation }[] = [
     },
   },
   {
-    test: /^too large: /,
+    test: /^too (large|long): /,
     explain: {
-      reason: 'Too large for SmugMug',
-      advice: 'SmugMug takes photos up to 500 MB and videos up to 3 GB. Make a smaller copy, or Ignore them.',
-    },
-  },
-  {
-    test: /^empty file/,
-    explain: {
-      reason: 'Empty files (0 bytes)',
+      reason: 'Too large or too long for SmugMug',
       advice:
-        'There is nothing in them to back up, often after a copy that stopped. Copy them again, or Ignore them.',
+        'SmugMug takes photos up to 500 MB and videos up to 3 GB and 20 minutes. Make a smaller or shorter copy, or Ignore them.',
     },
   },
   {

@@ -212,6 +212,8 @@ export type SidecarDecision =
 export const AAE_REASON =
   'Apple Photos edit settings (.AAE): only Photos can apply them; an edited photo is exported as its own file (IMG_E…)';
 export const XMP_RAW_OFF_REASON = 'XMP sidecar of a RAW file, and RAW files are turned off in settings';
+export const XMP_KEPT_REASON =
+  'XMP sidecar: SmugMug stores the RAW file itself, not the edits kept beside it';
 export const XMP_NO_RAW_REASON = 'XMP sidecar with no RAW file of the same name beside it';
 
 const RAW_EXTENSIONS = new Set(['cr2', 'cr3', 'nef', 'arw', 'raf', 'orf', 'rw2', 'dng']);
@@ -252,4 +254,27 @@ export function sidecarRule(
 export function editedOriginalName(name: string): string | null {
   const match = /^(IMG_)E(\d{4}\.[^.]+)$/i.exec(name);
   return match === null ? null : `${match[1]}${match[2]}`;
+}
+
+const STILL_SPELLINGS = ['HEIC', 'heic', 'JPG', 'jpg', 'JPEG', 'jpeg', 'HEIF', 'heif'];
+
+/**
+ * The still beside a .MOV that would make it a Live Photo's video (same folder and name), found by
+ * name alone with `exists`: for saying why the video stays behind when videos are off, when reading
+ * either file to be sure would cost more than the answer is worth. Null when there is none.
+ */
+export function liveStillOf(movRelPath: string, exists: (relPath: string) => boolean): string | null {
+  const dot = movRelPath.lastIndexOf('.');
+  if (dot <= 0 || movRelPath.slice(dot + 1).toLowerCase() !== 'mov') return null;
+  const stem = movRelPath.slice(0, dot);
+  for (const extension of STILL_SPELLINGS) {
+    const still = `${stem}.${extension}`;
+    if (exists(still)) return still;
+  }
+  return null;
+}
+
+export function liveVideoOffReason(stillRelPath: string): string {
+  const name = stillRelPath.slice(stillRelPath.lastIndexOf('/') + 1);
+  return `the video of a Live Photo (${name}); videos are turned off in settings`;
 }

@@ -1,6 +1,7 @@
 // Which local files are media SmugMug will take, which are skipped with a reason the person sees,
 // and which are noise nobody expects to be backed up (API-NOTES §2.7).
 import picomatch from 'picomatch/posix.js';
+import { AAE_REASON, XMP_KEPT_REASON, XMP_RAW_OFF_REASON } from './live-photos.ts';
 
 export type MediaKind = 'photo' | 'video' | 'raw';
 
@@ -95,7 +96,7 @@ const UNSUPPORTED_IMAGES: Record<string, string> = {
   jxl: 'JPEG XL',
 };
 
-const SIDECARS = new Set(['aae', 'xmp', 'thm']);
+const SIDECARS = new Set(['thm']);
 
 // Written by copy tools and browsers while a file is still arriving; the finished file gets
 // its real name, so these never need backing up.
@@ -214,6 +215,13 @@ export function makeClassifier(settings: MediaSettings): (relPath: string) => Cl
     const rule = matchingRule(rules, relPath, name, false);
     if (rule) return ignoredBy(rule);
     if (SIDECARS.has(ext)) return { kind: 'ignored', reason: 'sidecar file' };
+    // Listed with their reason, so a person looking for them sees why they stay on this computer.
+    if (ext === 'aae') return { kind: 'skipped', reason: AAE_REASON };
+    if (ext === 'xmp') {
+      return settings.raw
+        ? { kind: 'skipped', reason: XMP_KEPT_REASON }
+        : { kind: 'ignored', reason: XMP_RAW_OFF_REASON };
+    }
 
     const photo = PHOTO_TYPES[ext];
     if (photo !== undefined) {

@@ -6,7 +6,15 @@ import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileRow, FolderRow, KnownFile, Store } from '../store/store.ts';
-import { type MediaSettings, makeClassifier, makeDirFilter, sizeProblem } from './media.ts';
+import { liveStillOf, liveVideoOffReason } from './live-photos.ts';
+import {
+  type Classification,
+  type MediaSettings,
+  makeClassifier,
+  makeDirFilter,
+  sizeProblem,
+} from './media.ts';
+import { placeholderFor } from './placeholders.ts';
 import { type WalkItem, walkInBatches } from './walk.ts';
 
 export interface ScanResult {
@@ -26,6 +34,16 @@ export class FolderUnavailableError extends Error {
 }
 
 const BATCH = 500;
+
+/** What is read from a file's content when it is about to be sent: stale once the file changes. */
+const UNREAD = {
+  capture_at: null,
+  capture_offset: null,
+  capture_source: null,
+  capture_note: null,
+  live_with: null,
+  live_role: null,
+} as const;
 
 /** The walk throws only when the connected folder itself cannot be read (it went away). */
 async function* unavailableOnRootError<T>(items: AsyncGenerator<T>, path: string): AsyncGenerator<T> {
@@ -189,7 +207,14 @@ async function scanUnder(
   const unreadableDirs = new Set<string>();
   const walked = new Set<string>();
   /** The records of the dir being walked that nothing has been found for yet. */
-  let current: { dir: string; rows: Map<string, KnownFile> } | undefined;
+  let current:
+    | {
+        dir: string;
+        rows: Map<string, KnownFile>;
+        names: Set<string>;
+        liveVideos: { item: WalkItem & { type: 'file' }; relPath: string }[];
+      }
+    | undefined;
   /** Paths found outside the dir being walked: problems with a folder, or `under` being a file. */
   const seenElsewhere = new Set<string>();
   // A folder that cannot be entered is reported after its parent was left, so a walked dir's
@@ -209,6 +234,13 @@ async function scanUnder(
   };
 
   const leaveDir = () => {
+    // A Live Photo's video waits for the end of its dir: its still may be listed after it.
+    const waiting = current?.liveVideos ?? [];
+    const names = current?.names;
+    for (const { item, relPath } of waiting) {
+      const still = liveStillOf(relPath, (p) => names?.has(p) === true);
+      seeFile(item, relPath, still === null ? undefined : liveVideoOffReason(still));
+    }
     for (const row of current?.rows.values() ?? []) if (row.state !== 'deleted') notFound.push(row);
     current = undefined;
   };
@@ -252,6 +284,8 @@ async function scanUnder(
       current = {
         dir: item.relPath,
         rows: new Map(store.knownFilesInDir(folder.id, item.relPath).map((r) => [r.rel_path, r])),
+        names: new Set(),
+        liveVideos: [],
       };
       return;
     }
@@ -269,12 +303,35 @@ async function scanUnder(
       });
       return;
     }
-    const c = classify(item.relPath);
+    // An iCloud stand-in is listed under the name of the file it stands for.
+    const relPath = placeholderFor(item.relPath, item.size)?.relPath ?? item.relPath;
+    if (current !== undefined && isDirectlyIn(relPath, current.dir)) {
+      current.names.add(relPath);
+      if (isVideoOffMov(relPath)) {
+        current.liveVideos.push({ item, relPath });
+        return;
+      }
+    } else if (isVideoOffMov(relPath)) {
+      const still = liveStillOf(relPath, (p) => store.fileAt(folder.id, p) !== undefined);
+      seeFile(item, relPath, still === null ? undefined : liveVideoOffReason(still));
+      return;
+    }
+    seeFile(item, relPath);
+  };
+
+  const isVideoOffMov = (relPath: string) => !media.videos && /\.mov$/i.test(relPath);
+
+  /** A file found at `relPath` (the walked item itself, or what its iCloud stand-in stands for). */
+  const seeFile = (item: WalkItem & { type: 'file' }, relPath: string, skipReason?: string) => {
+    const c: Classification =
+      skipReason === undefined ? classify(relPath) : { kind: 'skipped', reason: skipReason };
     if (c.kind === 'ignored') return;
     result.files++;
-    const row = found(item.relPath);
+    const row = found(relPath);
     const same = row !== undefined && row.size === item.size && row.mtime_ms === item.mtimeMs;
-    const problem = c.kind === 'skipped' ? c.reason : sizeProblem(c.media, item.size);
+    const placeholder = c.kind === 'media' ? placeholderFor(item.relPath, item.size) : null;
+    const problem =
+      c.kind === 'skipped' ? c.reason : (placeholder?.reason ?? sizeProblem(c.media, item.size));
     if (problem !== null ? same && row?.last_error === problem : same && row?.state !== 'skipped') {
       result.unchanged++;
       if (row?.state === 'deleted') {
@@ -291,12 +348,13 @@ async function scanUnder(
     }
     if (row) result.changed++;
     else result.added++;
-    const skipped = c.kind === 'skipped';
-    record(row, item.relPath, {
+    const skipped = c.kind === 'skipped' || placeholder !== null;
+    record(row, relPath, {
       size: item.size,
       mtime_ms: item.mtimeMs,
       md5: null,
       attempts: 0,
+      ...UNREAD,
       ...(problem === null
         ? { state: 'pending', error_kind: null, last_error: null }
         : {

@@ -88,7 +88,7 @@ test('with 100,000 files the snapshot, file pages, failures and activity stay ch
       const reason = failed
         ? i % 20 === 0
           ? `too large: ${i} MB; SmugMug accepts photos up to 500 MB`
-          : 'empty file (0 bytes): nothing to back up'
+          : `cannot read file ${i}: permission denied`
         : null;
       insert.run(
         folder.id,
@@ -147,8 +147,8 @@ test('with 100,000 files the snapshot, file pages, failures and activity stay ch
   );
   assert.equal(failures.total, 10_000);
   assert.deepEqual(failures.groups.map((g) => [g.reason, g.count, g.files.length]).sort(), [
-    ['Empty files (0 bytes)', 5000, 200],
-    ['Too large for SmugMug', 5000, 200],
+    ['Safelight is not allowed to read these files', 5000, 200],
+    ['Too large or too long for SmugMug', 5000, 200],
   ]);
   assert.ok(failuresMs < 2000);
 

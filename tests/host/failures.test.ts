@@ -2,7 +2,7 @@
 // once, and ignored (an ignored file is never uploaded, survives walks, and comes back when the
 // file changes).
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import type { FailureGroupData } from '../../src/protocol/schema.ts';
@@ -13,7 +13,7 @@ let w: World;
 afterEach(() => w.close());
 
 const RAW = 'SmugMug takes RAW files only with its Source add-on';
-const EMPTY = 'Empty files (0 bytes)';
+const TOO_LARGE = 'Too large or too long for SmugMug';
 const UNREACHABLE = 'SmugMug could not be reached, or had a problem';
 
 test('failures are grouped with advice, retried, retried all, and ignored', async () => {
@@ -24,9 +24,11 @@ test('failures are grouped with advice, retried, retried all, and ignored', asyn
     'ok.jpg': photoBytes('ok'),
     'raw/a.CR2': photoBytes('a'),
     'raw/b.NEF': photoBytes('b'),
-    'empty1.jpg': Buffer.alloc(0),
-    'empty2.jpg': Buffer.alloc(0),
+    'big1.jpg': photoBytes('big1'),
+    'big2.jpg': photoBytes('big2'),
   });
+  // Sparse: over SmugMug's 500 MB for photos without writing 600 MB.
+  for (const name of ['big1.jpg', 'big2.jpg']) await truncate(join(dir, name), 600_000_000);
   const folder = await w.client.request('addFolder', {
     path: dir,
     mode: 'mirror',
@@ -47,8 +49,8 @@ test('failures are grouped with advice, retried, retried all, and ignored', asyn
   let failures = await w.client.request('listFailures', {});
   assert.equal(failures.total, 4);
   assert.deepEqual(failures.groups.map((g) => [g.reason, g.count]).sort(), [
-    [EMPTY, 2],
     [RAW, 2],
+    [TOO_LARGE, 2],
   ]);
   const raw = group(failures.groups, RAW);
   assert.match(raw?.advice ?? '', /Add Source to your SmugMug plan and press Retry, or turn RAW files off/);
@@ -62,9 +64,9 @@ test('failures are grouped with advice, retried, retried all, and ignored', asyn
     );
     assert.equal(f.attempts, 1);
   }
-  const empty = group(failures.groups, EMPTY);
-  assert.match(empty?.advice ?? '', /nothing in them to back up/);
-  assert.equal(empty?.files[0]?.error, 'empty file (0 bytes): nothing to back up');
+  const big = group(failures.groups, TOO_LARGE);
+  assert.match(big?.advice ?? '', /Make a smaller or shorter copy/);
+  assert.equal(big?.files[0]?.error, 'too large: 600 MB; SmugMug accepts photos up to 500 MB');
 
   // A file that fails for a reason that may pass: the upload's connection is reset every time.
   w.sandbox.forceFault('reset', 3);
@@ -93,20 +95,20 @@ test('failures are grouped with advice, retried, retried all, and ignored', asyn
   await w.snapshotWhere('flaky.jpg to be uploaded', (s) => s.folders[0]?.counts.uploaded === 2);
   assert.equal(w.sandbox.stats().uploadsAccepted, accepted + 1);
 
-  // The empty files ignored: they stay ignored through walks until one of them changes.
-  const emptyIds = empty?.files.map((f) => f.fileId) ?? [];
-  assert.deepEqual(await w.client.request('ignore', { fileIds: [...emptyIds, 99_999] }), { ignored: 2 });
+  // The large files ignored: they stay ignored through walks until one of them changes.
+  const bigIds = big?.files.map((f) => f.fileId) ?? [];
+  assert.deepEqual(await w.client.request('ignore', { fileIds: [...bigIds, 99_999] }), { ignored: 2 });
   const afterIgnore = await w.snapshotWhere('two failures left', (s) => s.failures === 2);
   assert.equal(afterIgnore.folders[0]?.counts.ignored, 2);
   await walkAndWait(w, folder.id);
   let files = await listAll(w, folder.id);
-  assert.equal(fileState(files, 'empty1.jpg'), 'ignored');
-  assert.equal(fileState(files, 'empty2.jpg'), 'ignored');
-  await writeFile(join(dir, 'empty1.jpg'), photoBytes('filled in'));
+  assert.equal(fileState(files, 'big1.jpg'), 'ignored');
+  assert.equal(fileState(files, 'big2.jpg'), 'ignored');
+  await writeFile(join(dir, 'big1.jpg'), photoBytes('made smaller'));
   await w.snapshotWhere('the changed file to be uploaded', (s) => s.folders[0]?.counts.uploaded === 3);
   files = await listAll(w, folder.id);
-  assert.equal(fileState(files, 'empty1.jpg'), 'uploaded');
-  assert.equal(fileState(files, 'empty2.jpg'), 'ignored');
+  assert.equal(fileState(files, 'big1.jpg'), 'uploaded');
+  assert.equal(fileState(files, 'big2.jpg'), 'ignored');
 
   // Retry all: the RAW files are tried again, and SmugMug refuses them again.
   const refusedBefore = w.sandbox.stats().uploadsFailed;

@@ -1,6 +1,7 @@
 // What counts as media, what is skipped with a reason, what is noise; size limits; byte formatting.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { AAE_REASON, XMP_KEPT_REASON, XMP_RAW_OFF_REASON } from '../../src/library/live-photos.ts';
 import {
   type Classification,
   classify,
@@ -84,10 +85,14 @@ describe('classify', () => {
     for (const [path, reason] of table) assert.deepEqual(classify(path, settings()), skipped(reason), path);
   });
 
+  test('Apple edit files are listed as skipped; XMP sidecars too once RAW files are backed up', () => {
+    assert.deepEqual(classify('DCIM/100APPLE/IMG_0001.AAE', settings()), skipped(AAE_REASON));
+    assert.deepEqual(classify('raw/DSC_1.xmp', settings({ raw: true })), skipped(XMP_KEPT_REASON));
+  });
+
   test('sidecars, junk, hidden, temporary and non-media files are ignored, not failures', () => {
     const table: [string, string][] = [
-      ['IMG_0001.AAE', 'sidecar file'],
-      ['raw/DSC_1.xmp', 'sidecar file'],
+      ['raw/DSC_1.xmp', XMP_RAW_OFF_REASON],
       ['MOV_1.THM', 'sidecar file'],
       ['.DS_Store', 'system file'],
       ['a/._IMG_0001.JPG', 'system file'],
