@@ -275,3 +275,37 @@ function checkDate(file: DatedFile): void {
     throw new RangeError(`"${file.relPath}" has an impossible capture date (year ${year}, month ${month})`);
   }
 }
+
+/** What a date-mode folder keeps (folders.date_options, JSON): where its galleries go and their names. */
+export interface DateFolderOptions {
+  /** SmugMug folder inside the folder's target that holds the years; null = the target itself. */
+  folderName: string | null;
+  yearFolders: boolean;
+  galleryFormat: string;
+}
+
+export const DEFAULT_DATE_FOLDER_OPTIONS: DateFolderOptions = {
+  folderName: DEFAULT_UPLOADS_FOLDER,
+  yearFolders: true,
+  galleryFormat: DEFAULT_GALLERY_FORMAT,
+};
+
+/** A folder's stored date options; anything missing or of the wrong kind takes its default. */
+export function parseDateFolderOptions(json: string): DateFolderOptions {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    raw = {};
+  }
+  const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const d = DEFAULT_DATE_FOLDER_OPTIONS;
+  return {
+    folderName: o.folderName === null || typeof o.folderName === 'string' ? o.folderName : d.folderName,
+    yearFolders: typeof o.yearFolders === 'boolean' ? o.yearFolders : d.yearFolders,
+    galleryFormat:
+      typeof o.galleryFormat === 'string' && o.galleryFormat.trim() !== ''
+        ? o.galleryFormat
+        : d.galleryFormat,
+  };
+}

@@ -11,8 +11,10 @@ import { basename, join } from 'node:path';
 import PQueue from 'p-queue';
 import type { Settings } from '../config/settings.ts';
 import { FileChangedError, md5File } from '../library/hash.ts';
-import { DEFAULT_MEDIA_SETTINGS, type MediaSettings, makeClassifier, sizeProblem } from '../library/media.ts';
+import { checkFileLimits } from '../library/limits.ts';
+import { DEFAULT_MEDIA_SETTINGS, type MediaSettings, makeClassifier } from '../library/media.ts';
 import { FolderUnavailableError, type ScanResult, scanFolder, scanPaths } from '../library/scan.ts';
+import { type DatedFile, parseDateFolderOptions, planByDate } from '../plan/date-mode.ts';
 import { planMirror } from '../plan/mirror.ts';
 import { ALBUM_CAPACITY, assignOverflow, overflowKey } from '../plan/overflow.ts';
 import type { SmugMugClient } from '../smugmug/client.ts';
@@ -24,6 +26,14 @@ import {
   SmugMugError,
 } from '../smugmug/types.ts';
 import type { FileRow, FolderRow, Store } from '../store/store.ts';
+import {
+  convertedNames,
+  isConverted,
+  pairLive,
+  parseWallClock,
+  readCaptures,
+  sameCapture,
+} from './content.ts';
 import { CHANGED_REASON, type Outcome, outcomeOf } from './failure.ts';
 import { ProgressTracker } from './progress.ts';
 import { RemoteTree, splitOverflow } from './remote-tree.ts';
@@ -32,7 +42,14 @@ import { grant, TokenBucket } from './token-bucket.ts';
 
 export type SmugMugApi = Pick<
   SmugMugClient,
-  'authUser' | 'children' | 'createNode' | 'albumImages' | 'upload' | 'moveImages' | 'renameNode'
+  | 'authUser'
+  | 'children'
+  | 'createNode'
+  | 'albumImages'
+  | 'imageMetadata'
+  | 'upload'
+  | 'moveImages'
+  | 'renameNode'
 >;
 
 export interface FolderSummary {
@@ -91,45 +108,80 @@ function imageKeyOf(uri: string | null): string | undefined {
   return uri ? /\/image\/([^/-]+)-\d+$/.exec(uri)?.[1] : undefined;
 }
 
+function isVideoRow(run: FolderRun, row: FileRow): boolean {
+  const c = run.classify(row.rel_path);
+  return c.kind === 'media' && c.media === 'video';
+}
+
 function isTodo(r: FileRow): boolean {
   return (
     r.state === 'pending' || r.state === 'uploading' || (r.state === 'failed' && r.error_kind === 'transient')
   );
 }
 
-/** Remote images nobody has claimed yet, by MD5; each can be claimed by one local file only. */
+/**
+ * Remote images nobody has claimed yet, by MD5 and by lower-cased file name; each can be claimed
+ * by one local file only.
+ */
 class UnclaimedImages {
-  private readonly byMd5 = new Map<string, { image: RemoteImage; index: number }[]>();
+  private readonly byMd5 = new Map<string, Candidate[]>();
+  private readonly byName = new Map<string, Candidate[]>();
   readonly perIndex = new Map<number, number>();
   size = 0;
 
   add(image: RemoteImage, index: number): void {
     this.perIndex.set(index, (this.perIndex.get(index) ?? 0) + 1);
-    if (!image.archivedMD5) return;
-    const list = this.byMd5.get(image.archivedMD5) ?? [];
-    list.push({ image, index });
-    this.byMd5.set(image.archivedMD5, list);
+    const candidate: Candidate = { image, index, taken: false };
+    if (image.archivedMD5) push(this.byMd5, image.archivedMD5, candidate);
+    push(this.byName, image.fileName.toLowerCase(), candidate);
     this.size++;
   }
 
-  take(md5: string, fileName: string): { image: RemoteImage; index: number } | undefined {
-    const list = this.byMd5.get(md5);
-    if (!list || list.length === 0) return undefined;
-    const i = Math.max(
-      0,
-      list.findIndex((c) => c.image.fileName === fileName),
-    );
-    const [hit] = list.splice(i, 1);
-    if (hit) this.perIndex.set(hit.index, (this.perIndex.get(hit.index) ?? 1) - 1);
-    this.size--;
+  take(md5: string, fileName: string): Candidate | undefined {
+    const list = (this.byMd5.get(md5) ?? []).filter((c) => !c.taken);
+    const hit = list.find((c) => c.image.fileName === fileName) ?? list[0];
+    if (hit) this.claim(hit);
     return hit;
   }
+
+  /** Not yet claimed images listed under one of these (lower-cased) names. */
+  named(names: readonly string[], isVideo: boolean): Candidate[] {
+    return names
+      .flatMap((n) => this.byName.get(n) ?? [])
+      .filter((c) => !c.taken && c.image.isVideo === isVideo);
+  }
+
+  claim(hit: Candidate): void {
+    hit.taken = true;
+    this.perIndex.set(hit.index, (this.perIndex.get(hit.index) ?? 1) - 1);
+    this.size--;
+  }
+}
+
+interface Candidate {
+  image: RemoteImage;
+  index: number;
+  taken: boolean;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** One gallery's share of a run: its files (sent or waiting) and those of them waiting. */
+interface GalleryWork {
+  key: string;
+  rows: FileRow[];
+  todo: FileRow[];
 }
 
 class FolderRun {
   readonly folder: FolderRow;
   readonly tree: RemoteTree;
   readonly classify: ReturnType<typeof makeClassifier>;
+  readonly media: MediaSettings;
   /** Image keys recorded for any file of this folder: never claimed for another file. */
   readonly claimed = new Set<string>();
   readonly summary: FolderSummary;
@@ -138,6 +190,7 @@ class FolderRun {
     this.folder = folder;
     this.tree = tree;
     this.classify = makeClassifier(media);
+    this.media = media;
     this.summary = {
       folderId: folder.id,
       path: folder.path,
@@ -270,30 +323,93 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
   }
 
   private async uploadFolder(run: FolderRun): Promise<void> {
-    const { folder, tree } = run;
+    const { folder } = run;
     // A walk over a large unchanged library ends here without loading a single row.
     if (!this.store.hasWork(folder.id)) return;
-    // Never every record of a large folder: the files to send, how many files each dir keeps in
-    // its gallery (uploaded or to send), the records a rename is told by, and the kept files of the
-    // dirs with something to send. All are read before the first await: one consistent picture.
+    // Never every record of a large folder: the files to send, the kept files of the dirs with
+    // something to send, and what each mode needs besides. All are read before the first await:
+    // one consistent picture.
     const todo = this.store.todoFiles(folder.id);
     if (todo.length === 0) return;
     for (const uri of this.store.imageUrisOf(folder.id)) {
       const key = imageKeyOf(uri);
       if (key) run.claimed.add(key);
     }
-    const mediaCount = new Map(this.store.keptCounts(folder.id).map((d) => [d.dir, d.files]));
-    const todoDirs = new Set(todo.map((r) => dirOf(r.rel_path)));
     const keptByDir = new Map(
-      [...mediaCount.keys()]
-        .filter((dir) => todoDirs.has(dir))
-        .map((dir) => [dir, this.store.keptFilesInDir(folder.id, dir)]),
+      [...new Set(todo.map((r) => dirOf(r.rel_path)))].map((dir) => [
+        dir,
+        this.store.keptFilesInDir(folder.id, dir),
+      ]),
     );
-    const renames = findRenamedDirs(
-      this.store.renameEvidence(folder.id),
-      new Set(mediaCount.keys()),
-      this.store.nodesOf(folder.id),
+    const datePlanned = folder.mode === 'date';
+    const mirror = datePlanned ? undefined : this.mirrorSnapshot(folder, keptByDir);
+    const waiting = [...keptByDir.values()].flat().filter(isTodo);
+    await readCaptures(
+      this.store,
+      folder,
+      datePlanned ? waiting : waiting.filter((r) => isConverted(r.rel_path, isVideoRow(run, r))),
+      this.stop.signal,
     );
+    if (run.media.videos) {
+      for (const rows of keptByDir.values())
+        await pairLive(this.store, folder, rows, isTodo, this.stop.signal);
+    }
+    if (this.stop.signal.aborted) throw this.stop.signal.reason;
+    const galleries = datePlanned ? this.planDates(run, keptByDir) : await this.planMirrorRun(run, mirror);
+    this.progress.add(
+      waiting.length,
+      waiting.reduce((sum, r) => sum + r.size, 0),
+    );
+
+    const assigned = new Map<FileRow, { key: string; index: number }>();
+    for (const gallery of galleries) {
+      if (this.stop.signal.aborted) break;
+      const assignment = await this.prepareDir(run, gallery.key, gallery.rows, gallery.todo);
+      for (const [row, index] of assignment) assigned.set(row, { key: gallery.key, index });
+    }
+    // A Live Photo's video goes right after its still, into the still's gallery: the two arrive
+    // together, and a person looking at the gallery never sees one half without the other.
+    const byPath = new Map([...assigned.keys()].map((r) => [r.rel_path, r]));
+    const followers = new Map<FileRow, FileRow>();
+    for (const row of assigned.keys()) {
+      const still =
+        row.live_role === 'video' && row.live_with !== null ? byPath.get(row.live_with) : undefined;
+      if (still) followers.set(still, row);
+    }
+    const following = new Set(followers.values());
+    const tasks: Promise<void>[] = [];
+    for (const [row, { key, index }] of assigned) {
+      if (following.has(row)) continue;
+      const video = followers.get(row);
+      tasks.push(
+        this.queue.add(async () => {
+          await this.uploadFile(run, row, key, index);
+          if (video) await this.uploadFile(run, video, key, index);
+        }),
+      );
+    }
+    await Promise.all(tasks);
+    if (this.stop.signal.aborted) throw this.stop.signal.reason;
+  }
+
+  /** What mirror mode reads from the store, before the first await of the run. */
+  private mirrorSnapshot(folder: FolderRow, keptByDir: Map<string, FileRow[]>) {
+    return {
+      keptByDir,
+      mediaCount: new Map(this.store.keptCounts(folder.id).map((d) => [d.dir, d.files])),
+      evidence: this.store.renameEvidence(folder.id),
+    };
+  }
+
+  /** Mirror mode: a gallery per local dir, after carrying renamed dirs over on SmugMug. */
+  private async planMirrorRun(
+    run: FolderRun,
+    snapshot: ReturnType<SyncEngine['mirrorSnapshot']> | undefined,
+  ): Promise<GalleryWork[]> {
+    const { folder, tree } = run;
+    if (!snapshot) throw new Error('mirror mode without its snapshot');
+    const { keptByDir, mediaCount, evidence } = snapshot;
+    const renames = findRenamedDirs(evidence, new Set(mediaCount.keys()), this.store.nodesOf(folder.id));
     for (const { from, to } of renames) this.store.renameNodeKeys(folder.id, from, to);
     if (renames.length > 0) tree.reload();
     const existing = new Map<string, NodeType>();
@@ -312,24 +428,61 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     );
     tree.setPlan(plan);
     run.summary.renamed += await tree.applyRenames(renames.map((r) => r.to));
-    this.progress.add(
-      todo.length,
-      todo.reduce((sum, r) => sum + r.size, 0),
-    );
+    return [...keptByDir].map(([dir, rows]) => {
+      const key = plan.galleryFor.get(dir);
+      if (!key) throw new Error(`the plan has no gallery for "${dir}"`);
+      return { key, rows, todo: rows.filter(isTodo) };
+    });
+  }
 
-    const tasks: Promise<void>[] = [];
-    for (const [dir, dirRows] of keptByDir) {
-      const dirTodo = dirRows.filter(isTodo);
-      if (this.stop.signal.aborted) break;
-      const galleryKey = plan.galleryFor.get(dir);
-      if (!galleryKey) throw new Error(`the plan has no gallery for "${dir}"`);
-      const assignment = await this.prepareDir(run, galleryKey, dirRows, dirTodo);
-      for (const [row, index] of assignment) {
-        tasks.push(this.queue.add(() => this.uploadFile(run, row, galleryKey, index)));
-      }
+  /**
+   * Date mode: a gallery per month of capture. A file placed once stays in its gallery; a Live
+   * Photo's video is placed by its still. Only the months with something to send are planned.
+   */
+  private planDates(run: FolderRun, keptByDir: Map<string, FileRow[]>): GalleryWork[] {
+    const { folder, tree } = run;
+    const options = parseDateFolderOptions(folder.date_options);
+    const rows = [...keptByDir.values()].flat();
+    const byPath = new Map(rows.map((r) => [r.rel_path, r]));
+    const waiting = rows.filter(isTodo);
+    const dated: DatedFile[] = waiting.map((row) => {
+      const still =
+        row.live_role === 'video' && row.live_with !== null ? byPath.get(row.live_with) : undefined;
+      const source = still ?? row;
+      const mtime = new Date(row.mtime_ms);
+      const date = parseWallClock(source.capture_at) ?? {
+        year: mtime.getFullYear(),
+        month: mtime.getMonth() + 1,
+      };
+      const placedIn = (still ?? row).gallery_key;
+      return {
+        relPath: row.rel_path,
+        date,
+        ...(source.capture_source ? { source: source.capture_source as DatedFile['source'] } : {}),
+        ...(placedIn ? { placedIn } : {}),
+      };
+    });
+    const plan = planByDate(dated, {
+      folderName: options.folderName,
+      yearFolders: options.yearFolders,
+      galleryFormat: options.galleryFormat,
+      privacy: folder.privacy as Privacy,
+      baseDepth: tree.baseDepth,
+      // Overflow into "(2)" galleries is decided per gallery when it is listed, as in mirror mode.
+      capacity: Number.MAX_SAFE_INTEGER,
+    });
+    tree.setPlan(plan);
+    const todoByMonth = new Map<string, FileRow[]>();
+    for (const row of waiting) {
+      const key = plan.galleryFor.get(row.rel_path);
+      if (!key) throw new Error(`the plan has no gallery for "${row.rel_path}"`);
+      push(todoByMonth, splitOverflow(key).base, row);
     }
-    await Promise.all(tasks);
-    if (this.stop.signal.aborted) throw this.stop.signal.reason;
+    return [...todoByMonth].map(([key, todoRows]) => {
+      const ids = new Set(todoRows.map((r) => r.id));
+      const placed = this.store.keptFilesInGallery(folder.id, key).filter((r) => !ids.has(r.id));
+      return { key, rows: [...placed, ...todoRows], todo: todoRows };
+    });
   }
 
   /**
@@ -377,6 +530,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
           found.add(current.id);
         } else remaining.push(current);
       }
+      remaining = await this.findConverted(run, galleryKey, remaining, unclaimed, found);
     }
     const files = dirRows
       .filter((r) => !found.has(r.id))
@@ -386,6 +540,46 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       });
     const assigned = assignOverflow(files, ALBUM_CAPACITY, unclaimed.perIndex);
     return new Map(remaining.map((r) => [r, assigned.get(r.rel_path) ?? 1]));
+  }
+
+  /**
+   * HEIC files and videos SmugMug converted on arrival keep neither their name nor their MD5
+   * there, so without a record of sending them (a new computer, a lost state database) they are
+   * told by the names SmugMug gives them and the time they were taken, never by MD5 alone.
+   * Returns the rows still to send.
+   */
+  private async findConverted(
+    run: FolderRun,
+    galleryKey: string,
+    rows: FileRow[],
+    unclaimed: UnclaimedImages,
+    found: Set<number>,
+  ): Promise<FileRow[]> {
+    const remaining: FileRow[] = [];
+    for (const row of rows) {
+      const isVideo = isVideoRow(run, row);
+      const candidates = isConverted(row.rel_path, isVideo)
+        ? unclaimed.named(convertedNames(basename(row.rel_path), isVideo), isVideo)
+        : [];
+      let hit: Candidate | undefined;
+      for (const candidate of candidates) {
+        const { dateTimeCreated } = await this.client.imageMetadata(candidate.image.imageUri, {
+          signal: this.stop.signal,
+        });
+        if (sameCapture(row, dateTimeCreated)) {
+          hit = candidate;
+          break;
+        }
+      }
+      if (!hit) {
+        remaining.push(row);
+        continue;
+      }
+      unclaimed.claim(hit);
+      this.recordFound(run, row, overflowKey(galleryKey, hit.index), hit.image);
+      found.add(row.id);
+    }
+    return remaining;
   }
 
   private async hashAll(run: FolderRun, rows: FileRow[]): Promise<void> {
@@ -498,9 +692,10 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     }
     const c = run.classify(row.rel_path);
     if (c.kind !== 'media') throw new Error(`not a media file any more: ${row.rel_path}`);
-    const tooBig = sizeProblem(c.media, row.size);
-    if (tooBig) {
-      this.fail(run, row, { action: 'permanent', reason: tooBig });
+    // SmugMug's limits (size, a video's length), before any byte is sent.
+    const limits = await checkFileLimits(abs, c.media, row.size, { raw: run.media.raw });
+    if (limits.problem) {
+      this.fail(run, row, { action: 'permanent', reason: limits.problem });
       return 'done';
     }
     const md5 =
@@ -536,6 +731,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         album_uri: albumUri,
       });
       const relPath = row.rel_path;
+      const converted = isConverted(relPath, c.media === 'video');
       const upload: Upload = { fileId: id, folderId: run.folder.id, relPath, sent: 0, size: row.size };
       this.uploads.set(id, upload);
       try {
@@ -552,7 +748,13 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
             upload.sent = sent;
             this.progress.sending(relPath, sent);
           },
-          matches: (image) => image.archivedMD5 === md5 && !run.claimed.has(image.imageKey),
+          matches: (image) =>
+            !run.claimed.has(image.imageKey) &&
+            (image.archivedMD5 === md5 ||
+              (converted &&
+                convertedNames(basename(relPath), c.media === 'video').includes(
+                  image.fileName.toLowerCase(),
+                ))),
           signal: this.stop.signal,
         });
         const imageKey = imageKeyOf(result.imageUri);

@@ -3,9 +3,13 @@
 // by Name (so a lost database or a second machine reuses what is there), and made only when
 // neither has it. Every mapping is saved the moment it is known.
 
-import type { MirrorPlan, PlannedNode } from '../plan/mirror.ts';
+import type { PlannedNode } from '../plan/mirror.ts';
 import { overflowName } from '../plan/overflow.ts';
 import { urlNameFor } from '../plan/url-name.ts';
+
+/** What the tree needs to know of a planned folder or gallery, whichever mode planned it. */
+export type TreeNode = Pick<PlannedNode, 'key' | 'parentKey' | 'type' | 'name' | 'urlName' | 'privacy'>;
+
 import type { SmugMugClient } from '../smugmug/client.ts';
 import { type Privacy, type RemoteNode, SmugMugError } from '../smugmug/types.ts';
 import type { FolderRow, NodeRow, Store } from '../store/store.ts';
@@ -31,7 +35,7 @@ export class RemoteTree {
   private readonly client: Api;
   private readonly store: Store;
   private readonly folder: FolderRow;
-  private planned = new Map<string, PlannedNode>();
+  private planned = new Map<string, TreeNode>();
   private nodes: Map<string, NodeRow>;
   private readonly ensuring = new Map<string, Promise<NodeRow>>();
   private readonly childrenOf = new Map<string, Promise<RemoteNode[]>>();
@@ -79,11 +83,12 @@ export class RemoteTree {
     return renamed;
   }
 
-  setPlan(plan: MirrorPlan): void {
+  /** The folders and galleries to find or make: a mirror plan's, or a date plan's. */
+  setPlan(plan: { nodes: readonly TreeNode[] }): void {
     this.planned = new Map(plan.nodes.map((n) => [n.key, n]));
   }
 
-  private plannedNode(key: string): PlannedNode {
+  private plannedNode(key: string): TreeNode {
     const { base, index } = splitOverflow(key);
     const node = this.planned.get(base);
     if (!node) throw new Error(`no planned node for ${key}`);
