@@ -43,9 +43,13 @@ export interface SafelightReport {
   /** The start-up walk's sync, as the engine timed it. */
   startupSyncMs: number;
   watchMode: string;
+  /** Files the store holds before start(): what the choice of how to watch is made from. */
+  recordedFiles: number;
   rssBeforeStart: number;
   /** When start() resolved: the native watches are in place and the start-up walk has just begun. */
   rssAtStartResolved: number;
+  /** Peak RSS when start() resolved, so the watches' share of the peak shows apart from the walk's. */
+  vmHwmAtStartResolved: number;
   rssAtReady: number;
   heapUsedAtReady: number;
   vmHwmAtReady: number;
@@ -116,6 +120,7 @@ async function safelight(files: number, idleMs: number, latencyFiles: number): P
     children: real.children.bind(real),
     createNode: real.createNode.bind(real),
     albumImages: real.albumImages.bind(real),
+    imageMetadata: real.imageMetadata.bind(real),
     moveImages: real.moveImages.bind(real),
     renameNode: real.renameNode.bind(real),
     upload: (req) => {
@@ -141,11 +146,13 @@ async function safelight(files: number, idleMs: number, latencyFiles: number): P
     if (s.phase === 'offline') serviceErrors.push(`${s.path} is offline: ${s.problem ?? ''}`);
   });
 
+  const recordedFiles = store.folders().reduce((n, f) => n + store.countFiles(f.id, []), 0);
   const rssBeforeStart = process.memoryUsage().rss;
   const started = performance.now();
   await service.start();
   const startResolvedMs = performance.now() - started;
   const rssAtStartResolved = process.memoryUsage().rss;
+  const vmHwmAtStartResolved = vmHwmBytes();
   const readyTime = await new Promise<number>((resolve, reject) => {
     const look = () => {
       if (readyAt !== undefined) resolve(readyAt);
@@ -166,8 +173,10 @@ async function safelight(files: number, idleMs: number, latencyFiles: number): P
     startResolvedMs,
     startupSyncMs: first.durationMs,
     watchMode: status ? `${status.mode}: ${status.modeReason}` : 'none',
+    recordedFiles,
     rssBeforeStart,
     rssAtStartResolved,
+    vmHwmAtStartResolved,
     rssAtReady: memory.rss,
     heapUsedAtReady: memory.heapUsed,
     vmHwmAtReady,

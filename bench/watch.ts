@@ -243,7 +243,9 @@ async function runSafelight(
   // Everything was backed up already: a start-up that reads or sends any file measures the wrong thing.
   const { report } = outcome;
   const { startup } = report;
+  // The choice of how to watch is made from the store's file count, as it is for a person's library.
   if (
+    report.recordedFiles !== files ||
     startup.hashed !== 0 ||
     startup.uploaded !== 0 ||
     startup.error !== undefined ||

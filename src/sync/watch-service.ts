@@ -78,16 +78,27 @@ export class WatchService extends EventEmitter<WatchServiceEvents> {
   private readonly store: Store;
   private readonly engine: SyncEngine;
   private readonly settings: WatchSettings;
+  private readonly perFolderAbove: number | undefined;
   private readonly loops = new Map<number, FolderLoop>();
   private reconcileTimer: NodeJS.Timeout | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  constructor(options: { store: Store; engine: SyncEngine; settings: WatchSettings }) {
+  /**
+   * `perFolderAbove`: folders with more recorded files than this get one watch per folder instead
+   * of @parcel/watcher on Linux (default PER_FOLDER_ABOVE_FILES; tests lower it).
+   */
+  constructor(options: {
+    store: Store;
+    engine: SyncEngine;
+    settings: WatchSettings;
+    perFolderAbove?: number;
+  }) {
     super();
     this.store = options.store;
     this.engine = options.engine;
     this.settings = options.settings;
+    this.perFolderAbove = options.perFolderAbove;
   }
 
   /** Starts watching every connected folder, then walks each one to catch up. */
@@ -200,7 +211,9 @@ export class WatchService extends EventEmitter<WatchServiceEvents> {
     });
     const choice = await chooseWatchMode(folder.path, folder.watch as WatchSetting, {
       dirCount: this.store.dirCount(folder.id),
+      fileCount: this.store.countFiles(folder.id, []),
       pollIntervalMs: this.settings.pollIntervalMs,
+      perFolderAbove: this.perFolderAbove,
     });
     const watcher = await startWatching(
       folder.path,

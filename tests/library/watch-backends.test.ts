@@ -1,10 +1,13 @@
-// Both watch backends over real temporary folders: files created, changed, renamed and deleted,
-// folders created and renamed, ignored globs, close(), the folder itself going away; then
+// The three watch backends over real temporary folders: files created, changed, renamed and
+// deleted, folders created and renamed, ignored globs, close(), the folder itself going away; then
 // startWatching, including the fall back to polling when native events hit the inotify limit
-// (reproduced in a user namespace whose own limit is set tiny).
+// (reproduced in a user namespace whose own limit is set tiny); then what only the one-watch-per-
+// folder backend does: deep trees made at once, watches closed with their folders, links, and a
+// folder it cannot watch.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFile, mkdir, mkdtemp, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,8 +19,12 @@ import {
   watchNative,
   watchPolling,
 } from '../../src/library/watch/backends.ts';
+import { type PerFolderWatcher, watchPerFolder } from '../../src/library/watch/per-folder.ts';
 
 const BACKENDS_MODULE = pathToFileURL(join(import.meta.dirname, '../../src/library/watch/backends.ts')).href;
+const PER_FOLDER_MODULE = pathToFileURL(
+  join(import.meta.dirname, '../../src/library/watch/per-folder.ts'),
+).href;
 const IGNORE = ['**/.*', '**/@eaDir', '**/node_modules'];
 const POLL_MS = 100;
 const DEADLINE_MS = 4000;
@@ -79,9 +86,28 @@ async function put(path: string, content = 'x'): Promise<void> {
 
 type Start = (root: string, cb: WatchCallbacks) => Promise<FolderWatcher>;
 
-const BACKENDS: [string, Start][] = [
-  ['native', (root, cb) => watchNative(root, cb, { ignore: IGNORE })],
-  ['polling', (root, cb) => watchPolling(root, cb, { ignore: IGNORE, intervalMs: POLL_MS })],
+const PER_FOLDER_REASON =
+  'native file events, one watch per folder (too many files to keep a copy of every name in memory)';
+
+const BACKENDS: { name: string; mode: string; reason: string; start: Start }[] = [
+  {
+    name: 'native',
+    mode: 'native',
+    reason: 'native file events',
+    start: (root, cb) => watchNative(root, cb, { ignore: IGNORE }),
+  },
+  {
+    name: 'per-folder',
+    mode: 'native',
+    reason: PER_FOLDER_REASON,
+    start: (root, cb) => watchPerFolder(root, cb, { ignore: IGNORE }),
+  },
+  {
+    name: 'polling',
+    mode: 'polling',
+    reason: 'polling every 100 ms',
+    start: (root, cb) => watchPolling(root, cb, { ignore: IGNORE, intervalMs: POLL_MS }),
+  },
 ];
 
 let base: string;
@@ -121,14 +147,14 @@ async function withWatcher(
 
 const nothing = async () => {};
 
-for (const [name, start] of BACKENDS) {
+for (const { name, mode, reason, start } of BACKENDS) {
   describe(`${name} backend`, () => {
     test('reports its mode', async () => {
       const root = await newRoot();
       const watcher = await start(root, recorder());
       try {
-        assert.equal(watcher.mode, name);
-        assert.equal(watcher.reason, name === 'native' ? 'native file events' : 'polling every 100 ms');
+        assert.equal(watcher.mode, mode);
+        assert.equal(watcher.reason, reason);
       } finally {
         await watcher.close();
       }
@@ -290,60 +316,276 @@ describe('startWatching', () => {
     );
   });
 
-  test('falls back to polling when native events hit the inotify watch limit', async () => {
-    const root = await newRoot();
-    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) await mkdir(join(root, name));
-    // Each user namespace has its own inotify limits (/proc/sys/user), so this one can be set to
-    // four watches without touching the machine's; the watcher runs inside it.
-    const script = `
-      import { writeFile } from 'node:fs/promises';
-      import { startWatching } from ${JSON.stringify(BACKENDS_MODULE)};
-      const root = process.env.WATCH_ROOT;
-      const batches = [];
-      const errors = [];
-      const watcher = await startWatching(
+  for (const choice of [
+    { mode: 'native', reason: 'native file events' },
+    { mode: 'native', reason: PER_FOLDER_REASON, perFolder: true },
+  ] as const) {
+    const which = 'perFolder' in choice ? 'one watch per folder' : '@parcel/watcher';
+    test(`falls back to polling when native events (${which}) hit the inotify watch limit`, async () => {
+      const root = await newRoot();
+      for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) await mkdir(join(root, name));
+      const result = await inTinyNamespace(
+        4,
         root,
-        { mode: 'native', reason: 'native file events' },
-        { onChange: (p) => batches.push(p), onError: (e) => errors.push(e.message) },
-        { ignore: [], pollIntervalMs: ${POLL_MS} },
+        `
+        const watcher = await startWatching(root, ${JSON.stringify(choice)}, recorder, {
+          ignore: [],
+          pollIntervalMs: ${POLL_MS},
+        });
+        await writeFile(root + '/f/new.jpg', 'x');
+        await until(() => batches.flat().includes('f/new.jpg'));
+        await watcher.close();
+        return { mode: watcher.mode, reason: watcher.reason };
+      `,
       );
-      await writeFile(root + '/f/new.jpg', 'x');
-      const deadline = Date.now() + ${DEADLINE_MS};
-      while (!batches.flat().includes('f/new.jpg') && Date.now() < deadline) {
-        await new Promise((done) => setTimeout(done, 10));
-      }
-      await watcher.close();
-      process.stdout.write(JSON.stringify({ mode: watcher.mode, reason: watcher.reason, batches, errors }));
-    `;
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(
-        'unshare',
-        [
-          '--user',
-          '--map-root-user',
-          'sh',
-          '-c',
-          'echo 4 > /proc/sys/user/max_inotify_watches && exec "$0" --input-type=module --eval "$1"',
-          process.execPath,
-          script,
-        ],
-        { env: { WATCH_ROOT: root, PATH: process.env.PATH ?? '' }, timeout: 10_000 },
-        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
+      assert.equal(result.mode, 'polling');
+      assert.equal(
+        result.reason,
+        "polling every 100 ms: the system's limit of inotify watches was reached; raise the limit with: " +
+          'sudo sysctl fs.inotify.max_user_watches=524288 (add it to /etc/sysctl.conf to keep it)',
       );
+      assert.deepEqual(result.batches, [['f/new.jpg']]);
+      assert.deepEqual(result.errors, []);
     });
-    const result = JSON.parse(stdout) as {
-      mode: string;
-      reason: string;
-      batches: string[][];
-      errors: string[];
-    };
-    assert.equal(result.mode, 'polling');
-    assert.equal(
-      result.reason,
-      "polling every 100 ms: the system's limit of inotify watches was reached; raise the limit with: " +
-        'sudo sysctl fs.inotify.max_user_watches=524288 (add it to /etc/sysctl.conf to keep it)',
+  }
+
+  test('one watch per folder when chosen: it follows links to folders, as the walk does', async () => {
+    const root = await newRoot();
+    const outside = await newRoot();
+    await symlink(outside, join(root, 'link'));
+    const rec = recorder();
+    const watcher = await startWatching(
+      root,
+      { mode: 'native', reason: PER_FOLDER_REASON, perFolder: true },
+      rec,
+      opts,
     );
-    assert.deepEqual(result.batches, [['f/new.jpg']]);
-    assert.deepEqual(result.errors, []);
+    try {
+      assert.deepEqual([watcher.mode, watcher.reason], ['native', PER_FOLDER_REASON]);
+      await put(join(outside, 'x.jpg'));
+      await rec.waitFor(['link/x.jpg']);
+    } finally {
+      await watcher.close();
+    }
+  });
+});
+
+interface NamespaceResult {
+  mode?: string;
+  reason?: string;
+  watchedFolders?: number;
+  batches: string[][];
+  errors: string[];
+}
+
+/**
+ * Runs `body` (module code; `root`, `recorder`, `batches`, `errors`, `until`, `writeFile`, `mkdir`,
+ * `startWatching` and `watchPerFolder` in scope) in a child process in a user namespace of its own,
+ * whose inotify limit (its own, /proc/sys/user) is set to `watches` without touching the machine's.
+ */
+async function inTinyNamespace(watches: number, root: string, body: string): Promise<NamespaceResult> {
+  const script = `
+    import { mkdir, writeFile } from 'node:fs/promises';
+    import { startWatching } from ${JSON.stringify(BACKENDS_MODULE)};
+    import { watchPerFolder } from ${JSON.stringify(PER_FOLDER_MODULE)};
+    const root = process.env.WATCH_ROOT;
+    const batches = [];
+    const errors = [];
+    const recorder = { onChange: (p) => batches.push(p), onError: (e) => errors.push(e.message) };
+    const until = async (done) => {
+      const deadline = Date.now() + ${DEADLINE_MS};
+      while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    };
+    const result = await (async () => { ${body} })();
+    process.stdout.write(JSON.stringify({ ...result, batches, errors }));
+  `;
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(
+      'unshare',
+      [
+        '--user',
+        '--map-root-user',
+        'sh',
+        '-c',
+        `echo ${watches} > /proc/sys/user/max_inotify_watches && exec "$0" --input-type=module --eval "$1"`,
+        process.execPath,
+        script,
+      ],
+      { env: { WATCH_ROOT: root, PATH: process.env.PATH ?? '' }, timeout: 10_000 },
+      (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
+    );
+  });
+  return JSON.parse(stdout) as NamespaceResult;
+}
+
+// Bounded: a watcher that never finished starting (a link loop followed forever) would otherwise
+// hang the file instead of failing it.
+describe('per-folder backend: what only it does', { timeout: 30_000 }, () => {
+  const start = (root: string, cb: WatchCallbacks) => watchPerFolder(root, cb, { ignore: IGNORE });
+
+  async function waitForCount(watcher: PerFolderWatcher, expected: number): Promise<void> {
+    const deadline = Date.now() + DEADLINE_MS;
+    while (watcher.watchedFolders !== expected) {
+      if (Date.now() > deadline)
+        assert.fail(`expected ${expected} watched folders, have ${watcher.watchedFolders}`);
+      await sleep(10);
+    }
+  }
+
+  // Every path is reported itself or lies in a reported folder (which the consumer walks).
+  function assertCovered(rec: Recorder, paths: string[]): void {
+    const seen = rec.seen();
+    for (const p of paths) {
+      const parts = p.split('/');
+      const covered = parts.some((_, i) => seen.has(parts.slice(0, i + 1).join('/')));
+      assert.ok(
+        covered,
+        `${p} is neither reported nor inside a reported folder: ${JSON.stringify(rec.batches)}`,
+      );
+    }
+  }
+
+  test('a deep tree created at once is found and watched all the way down', async () => {
+    const root = await newRoot();
+    const rec = recorder();
+    const watcher = await start(root, rec);
+    try {
+      // Written synchronously, as fast as a copy: most folders exist before their parent's watch.
+      const files: string[] = [];
+      const leaves: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const leaf = `Import ${i}/a/b/c/d`;
+        mkdirSync(join(root, leaf), { recursive: true });
+        leaves.push(leaf);
+        for (const dir of [`Import ${i}`, `Import ${i}/a/b`, leaf]) {
+          writeFileSync(join(root, dir, 'IMG.jpg'), 'x');
+          files.push(`${dir}/IMG.jpg`);
+        }
+      }
+      await rec.waitFor(Array.from({ length: 20 }, (_, i) => `Import ${i}`));
+      await waitForCount(watcher, 1 + 20 * 5);
+      assertCovered(rec, files);
+      for (const leaf of leaves) await put(join(root, leaf, 'later.jpg'));
+      await rec.waitFor(leaves.map((leaf) => `${leaf}/later.jpg`));
+      assert.deepEqual(rec.errors, []);
+      assertWellFormed(rec);
+    } finally {
+      await watcher.close();
+    }
+  });
+
+  test('a deleted or moved-away folder, and everything below it, stops being watched', async () => {
+    const root = await newRoot();
+    const outside = await newRoot();
+    await put(join(root, 'X', 'Y', 'Z', 'a.jpg'));
+    await put(join(root, 'W', 'b.jpg'));
+    const rec = recorder();
+    const watcher = await start(root, rec);
+    try {
+      assert.equal(watcher.watchedFolders, 5);
+      await rm(join(root, 'X'), { recursive: true });
+      await rec.waitFor(['X']);
+      await waitForCount(watcher, 2);
+      await rename(join(root, 'W'), join(outside, 'W'));
+      await rec.waitFor(['W']);
+      await waitForCount(watcher, 1);
+      // What happens in the folder now elsewhere is not this root's business.
+      await put(join(outside, 'W', 'c.jpg'));
+      await put(join(root, 'witness.jpg'));
+      await rec.waitFor(['witness.jpg']);
+      await sleep(100);
+      assert.deepEqual(
+        [...rec.seen()].filter((p) => p.startsWith('W/')),
+        [],
+      );
+      // The same name made again is a new folder, watched again.
+      await put(join(root, 'X', 'again.jpg'));
+      await rec.waitFor(['X']);
+      await waitForCount(watcher, 2);
+      await put(join(root, 'X', 'more.jpg'));
+      await rec.waitFor(['X/more.jpg']);
+      assert.deepEqual(rec.errors, []);
+    } finally {
+      await watcher.close();
+    }
+  });
+
+  test("a renamed folder's subfolders are watched under their new names", async () => {
+    await withWatcher(
+      start,
+      async (root) => put(join(root, 'Trip', 'Day 1', 'a.jpg')),
+      async (root, rec) => {
+        await rename(join(root, 'Trip'), join(root, 'Rome'));
+        await rec.waitFor(['Trip', 'Rome']);
+        await put(join(root, 'Rome', 'Day 1', 'b.jpg'));
+        await rec.waitFor(['Rome/Day 1/b.jpg']);
+        assert.deepEqual(
+          [...rec.seen()].filter((p) => p.startsWith('Trip/')),
+          [],
+        );
+      },
+    );
+  });
+
+  test('links to folders are followed as the walk follows them; each folder is watched once', async () => {
+    const root = await newRoot();
+    const outside = await newRoot();
+    await put(join(outside, 'S', 'o.jpg'));
+    await put(join(root, 'Real', 'Sub', 'r.jpg'));
+    await symlink(outside, join(root, 'link'));
+    // Already included through its real path, and a loop back to the root: neither watched again.
+    await symlink(join(root, 'Real'), join(root, 'alias'));
+    await symlink(root, join(root, 'Real', 'loop'));
+    await put(join(root, '@eaDir', 'thumb.jpg'));
+    await put(join(root, '.hidden', 'h.jpg'));
+    const rec = recorder();
+    const watcher = await start(root, rec);
+    try {
+      // The root, Real, Real/Sub, link and link/S; not the ignored folders either.
+      assert.equal(watcher.watchedFolders, 5);
+      await put(join(outside, 'S', 'new.jpg'));
+      await put(join(root, 'Real', 'Sub', 'new.jpg'));
+      await rec.waitFor(['link/S/new.jpg', 'Real/Sub/new.jpg']);
+      await sleep(100);
+      assert.deepEqual(
+        [...rec.seen()].filter((p) => p.startsWith('alias/') || p.includes('loop/')),
+        [],
+      );
+      assert.deepEqual(rec.errors, []);
+    } finally {
+      await watcher.close();
+    }
+  });
+
+  test('a folder that cannot be watched (inotify limit reached) is reported, with an error that says why', async () => {
+    const root = await newRoot();
+    await mkdir(join(root, 'A'));
+    // Three watches: the root, A, and B; C is one too many.
+    const result = await inTinyNamespace(
+      3,
+      root,
+      `
+      const watcher = await watchPerFolder(root, recorder, { ignore: [] });
+      const before = watcher.watchedFolders;
+      await mkdir(root + '/B');
+      await until(() => batches.flat().includes('B'));
+      await mkdir(root + '/C');
+      await writeFile(root + '/C/c.jpg', 'x');
+      await until(() => errors.length > 0 && batches.flat().includes('C'));
+      const watchedFolders = watcher.watchedFolders;
+      await writeFile(root + '/B/b.jpg', 'x');
+      await until(() => batches.flat().includes('B/b.jpg'));
+      await watcher.close();
+      return { before, watchedFolders };
+    `,
+    );
+    assert.deepEqual(result.errors, [
+      `Cannot watch ${join(root, 'C')} for changes (the system's limit of inotify watches was reached; ` +
+        'raise the limit with: sudo sysctl fs.inotify.max_user_watches=524288 (add it to /etc/sysctl.conf ' +
+        'to keep it)); until watching restarts, changes there are found only by walking the folder.',
+    ]);
+    const seen = result.batches.flat();
+    for (const p of ['B', 'C', 'B/b.jpg']) assert.ok(seen.includes(p), `${p} not reported: ${seen}`);
+    assert.equal(result.watchedFolders, 3);
   });
 });

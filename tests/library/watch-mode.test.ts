@@ -11,6 +11,7 @@ import {
   describeNativeFailure,
   isNetworkFs,
   mountOf,
+  PER_FOLDER_ABOVE_FILES,
   pollingReason,
 } from '../../src/library/watch/mode.ts';
 
@@ -82,7 +83,7 @@ test('pollingReason words the interval', () => {
 describe('chooseWatchMode', () => {
   let base: string;
   let library: string;
-  const opts = { dirCount: 10, pollIntervalMs: 30_000 };
+  const opts = { dirCount: 10, fileCount: 100, pollIntervalMs: 30_000 };
 
   // A fake /proc: mountinfo puts `library` on a file system of the given type.
   async function fakeProc(name: string, fsType: string | null, maxWatches: string | null): Promise<string> {
@@ -134,33 +135,20 @@ describe('chooseWatchMode', () => {
 
   test('too few inotify watches for the folder: polling, with how to raise the limit', async () => {
     const procRoot = await fakeProc('proc-small', 'ext4', '100\n');
-    assert.deepEqual(
-      await chooseWatchMode(library, 'auto', { dirCount: 500, pollIntervalMs: 30_000, procRoot }),
-      {
-        mode: 'polling',
-        reason:
-          'polling every 30 s: the system allows 100 inotify watches and this folder needs about 1,600; ' +
-          'raise the limit with: sudo sysctl fs.inotify.max_user_watches=524288 (add it to /etc/sysctl.conf to keep it)',
-      },
-    );
+    assert.deepEqual(await chooseWatchMode(library, 'auto', { ...opts, dirCount: 500, procRoot }), {
+      mode: 'polling',
+      reason:
+        'polling every 30 s: the system allows 100 inotify watches and this folder needs about 1,600; ' +
+        'raise the limit with: sudo sysctl fs.inotify.max_user_watches=524288 (add it to /etc/sysctl.conf to keep it)',
+    });
     const typical = await fakeProc('proc-8192', 'xfs', '8192');
     assert.equal(
-      (
-        await chooseWatchMode(library, 'auto', {
-          dirCount: 10_000,
-          pollIntervalMs: 30_000,
-          procRoot: typical,
-        })
-      ).reason,
+      (await chooseWatchMode(library, 'auto', { ...opts, dirCount: 10_000, procRoot: typical })).reason,
       'polling every 30 s: the system allows 8,192 inotify watches and this folder needs about 12,000; ' +
         'raise the limit with: sudo sysctl fs.inotify.max_user_watches=524288 (add it to /etc/sysctl.conf to keep it)',
     );
     // A library bigger than the usual advice gets advice that fits it.
-    const huge = await chooseWatchMode(library, 'auto', {
-      dirCount: 400_000,
-      pollIntervalMs: 30_000,
-      procRoot,
-    });
+    const huge = await chooseWatchMode(library, 'auto', { ...opts, dirCount: 400_000, procRoot });
     assert.match(huge.reason, /needs about 450,000; .*max_user_watches=1048576 /);
   });
 
@@ -187,6 +175,63 @@ describe('chooseWatchMode', () => {
       mode: 'polling',
       reason: 'polling every 30 s: set for this folder',
     });
+  });
+
+  test('on Linux, a folder of more files than the threshold gets one watch per folder', async () => {
+    const procRoot = await fakeProc('proc-per-folder', 'ext4', '524288');
+    const perFolder = {
+      mode: 'native',
+      reason:
+        'native file events, one watch per folder (too many files to keep a copy of every name in memory)',
+      perFolder: true,
+    };
+    const linux = { ...opts, dirCount: 10_000, procRoot, platform: 'linux' } as const;
+    assert.deepEqual(
+      await chooseWatchMode(library, 'auto', { ...linux, fileCount: PER_FOLDER_ABOVE_FILES + 1 }),
+      perFolder,
+    );
+    assert.deepEqual(
+      await chooseWatchMode(library, 'auto', { ...linux, fileCount: PER_FOLDER_ABOVE_FILES }),
+      {
+        mode: 'native',
+        reason: 'native file events',
+      },
+    );
+    assert.equal(PER_FOLDER_ABOVE_FILES, 250_000);
+    // The threshold can be lowered (for tests of the service), and a folder set to native events
+    // keeps the setting in its reason.
+    assert.deepEqual(
+      await chooseWatchMode(library, 'auto', { ...linux, fileCount: 3, perFolderAbove: 2 }),
+      perFolder,
+    );
+    assert.deepEqual(await chooseWatchMode(library, 'native', { ...linux, fileCount: 1_000_000 }), {
+      ...perFolder,
+      reason: `${perFolder.reason}: set for this folder`,
+    });
+  });
+
+  test('one watch per folder still needs a watch per folder: too few, and it is polling', async () => {
+    const procRoot = await fakeProc('proc-per-folder-small', 'ext4', '8192');
+    const choice = await chooseWatchMode(library, 'auto', {
+      ...opts,
+      dirCount: 10_000,
+      fileCount: 1_000_000,
+      procRoot,
+      platform: 'linux',
+    });
+    assert.equal(choice.mode, 'polling');
+    assert.equal(choice.perFolder, undefined);
+    assert.match(choice.reason, /the system allows 8,192 inotify watches and this folder needs about 12,000/);
+  });
+
+  test('on macOS and Windows a big folder keeps @parcel/watcher', async () => {
+    const procRoot = await fakeProc('proc-other-systems', 'ext4', '524288');
+    for (const platform of ['darwin', 'win32'] as const) {
+      assert.deepEqual(
+        await chooseWatchMode(library, 'auto', { ...opts, fileCount: 1_000_000, procRoot, platform }),
+        { mode: 'native', reason: 'native file events' },
+      );
+    }
   });
 
   test('without /proc (macOS, Windows) native events are used', async () => {

@@ -1,68 +1,19 @@
-// The two ways of hearing about changes in a connected folder, behind one interface: native events
-// through @parcel/watcher (inotify / FSEvents / ReadDirectoryChangesW), and chokidar polling for
-// network shares and for when the native module cannot start. Both report only which paths to look
-// at; what happened to them is for the consumer to stat, and a periodic walk catches what either
-// misses (inotify queue overflows are dropped silently by @parcel/watcher, for one).
+// The ways of hearing about changes in a connected folder, behind one interface: native events
+// through @parcel/watcher (inotify / FSEvents / ReadDirectoryChangesW), native events through one
+// plain watch per folder for folders on Linux too big for parcel's in-memory copy of every path
+// (per-folder.ts), and chokidar polling for network shares and for when native events cannot
+// start. All report only which paths to look at; what happened to them is for the consumer to
+// stat, and a periodic walk catches what any of them misses (inotify queue overflows are dropped
+// silently by @parcel/watcher and by libuv, for one).
 import { stat } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
-import picomatch from 'picomatch/posix.js';
-import {
-  describeNativeFailure,
-  NATIVE_REASON,
-  pollingReason,
-  type WatchChoice,
-  type WatchMode,
-} from './mode.ts';
+import { resolve } from 'node:path';
+import { createBatcher } from './batcher.ts';
+import { type FolderWatcher, rootGoneError, type WatchCallbacks } from './contract.ts';
+import { describeNativeFailure, NATIVE_REASON, pollingReason, type WatchChoice } from './mode.ts';
+import { makeIgnoreMatcher, toRelPath } from './paths.ts';
+import { watchPerFolder } from './per-folder.ts';
 
-export interface FolderWatcher {
-  readonly mode: WatchMode;
-  readonly reason: string;
-  /** Stops all callbacks; a batch not yet delivered is dropped (the next walk finds those changes). */
-  close(): Promise<void>;
-}
-
-export interface WatchCallbacks {
-  /**
-   * Paths relative to the root, '/'-separated, each at most once per call. A path may be a file or
-   * a folder that was created, changed or deleted. A reported folder may hold files that were never
-   * reported on their own (they were written before its watch began), so a folder that exists must
-   * be walked, not just stat'ed.
-   */
-  onChange(relPaths: string[]): void;
-  onError(error: Error): void;
-}
-
-// Polling reports each path as its own event; a short window turns a burst (a copied folder) into
-// one batch without delaying a lone change noticeably, and the size cap keeps any one call small.
-const BATCH_WINDOW_MS = 100;
-const MAX_BATCH = 5000;
-
-function toRelPath(root: string, absPath: string): string {
-  const rel = relative(root, absPath);
-  return sep === '/' ? rel : rel.split(sep).join('/');
-}
-
-// A path is ignored when it or any folder above it matches: @parcel/watcher on macOS and Windows
-// reports paths inside an ignored folder, and '**/@eaDir' alone does not match '@eaDir/x.jpg'.
-function makeIgnoreMatcher(globs: string[]): (relPath: string) => boolean {
-  if (globs.length === 0) return () => false;
-  const isMatch = picomatch(globs, { dot: true });
-  return (relPath) => {
-    let end = relPath.indexOf('/');
-    while (end !== -1) {
-      if (isMatch(relPath.slice(0, end))) return true;
-      end = relPath.indexOf('/', end + 1);
-    }
-    return isMatch(relPath);
-  };
-}
-
-function rootGoneError(root: string): Error {
-  return new Error(
-    `The connected folder ${root} was deleted, moved or unmounted; changes inside it are no longer seen. ` +
-      'Watching resumes when the folder is back and the app restarts watching it.',
-  );
-}
+export type { FolderWatcher, WatchCallbacks } from './contract.ts';
 
 export async function watchNative(
   root: string,
@@ -104,31 +55,6 @@ export async function watchNative(
       if (closed) return;
       closed = true;
       await subscription.unsubscribe();
-    },
-  };
-}
-
-function createBatcher(flush: (relPaths: string[]) => void): { add(relPath: string): void; cancel(): void } {
-  let pending = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
-  const deliver = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    const batch = [...pending];
-    pending = new Set();
-    if (batch.length > 0) flush(batch);
-  };
-  return {
-    add(relPath) {
-      pending.add(relPath);
-      if (pending.size >= MAX_BATCH) deliver();
-      // Not pushed back by later events, so a steady stream still delivers every window.
-      else timer ??= setTimeout(deliver, BATCH_WINDOW_MS);
-    },
-    cancel() {
-      clearTimeout(timer);
-      timer = undefined;
-      pending.clear();
     },
   };
 }
@@ -208,7 +134,9 @@ export async function startWatching(
   let reason = choice.reason;
   if (choice.mode === 'native') {
     try {
-      const watcher = await watchNative(root, cb, { ignore: opts.ignore });
+      const watcher = choice.perFolder
+        ? await watchPerFolder(root, cb, { ignore: opts.ignore })
+        : await watchNative(root, cb, { ignore: opts.ignore });
       return { mode: 'native', reason: choice.reason, close: () => watcher.close() };
     } catch (error) {
       reason = pollingReason(opts.pollIntervalMs, describeNativeFailure(error));

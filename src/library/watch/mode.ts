@@ -10,9 +10,20 @@ export type WatchMode = 'native' | 'polling';
 export interface WatchChoice {
   mode: WatchMode;
   reason: string;
+  /** Native events through one watch per folder (per-folder.ts) instead of @parcel/watcher. */
+  perFolder?: true;
 }
 
 export const NATIVE_REASON = 'native file events';
+export const PER_FOLDER_REASON =
+  'native file events, one watch per folder (too many files to keep a copy of every name in memory)';
+
+// @parcel/watcher keeps the path of every file in memory, about 336 bytes each: 84 MB here, 336 MB
+// at a million, more than the rest of the engine. Above this many files a folder on Linux gets one
+// plain inotify watch per folder instead, which keeps nothing per file. Smaller folders keep
+// parcel, which the other systems use too (their FSEvents and ReadDirectoryChangesW backends watch
+// a whole tree with one handle, where a handle per folder would cost more, not less).
+export const PER_FOLDER_ABOVE_FILES = 250_000;
 
 // Changes made on the server or by another client of the share never reach this machine's
 // inotify, and virtual-machine shared folders behave the same for changes made on the host.
@@ -136,12 +147,34 @@ async function readProcFile(path: string): Promise<string | null> {
   }
 }
 
+export interface ChoiceFacts {
+  /** Folders and files the store holds for the folder (as of its last walk). */
+  dirCount: number;
+  fileCount: number;
+  pollIntervalMs: number;
+  // For tests: where /proc is, which system this is, and the file count above which a folder
+  // gets one watch per folder instead of @parcel/watcher.
+  procRoot?: string;
+  platform?: NodeJS.Platform;
+  perFolderAbove?: number;
+}
+
+function nativeChoice(facts: ChoiceFacts, why?: string): WatchChoice {
+  const perFolder =
+    (facts.platform ?? process.platform) === 'linux' &&
+    facts.fileCount > (facts.perFolderAbove ?? PER_FOLDER_ABOVE_FILES);
+  const reason = perFolder ? PER_FOLDER_REASON : NATIVE_REASON;
+  const choice: WatchChoice = { mode: 'native', reason: why === undefined ? reason : `${reason}: ${why}` };
+  if (perFolder) choice.perFolder = true;
+  return choice;
+}
+
 export async function chooseWatchMode(
   root: string,
   setting: WatchSetting,
-  opts: { dirCount: number; pollIntervalMs: number; procRoot?: string },
+  opts: ChoiceFacts,
 ): Promise<WatchChoice> {
-  if (setting === 'native') return { mode: 'native', reason: `${NATIVE_REASON}: set for this folder` };
+  if (setting === 'native') return nativeChoice(opts, 'set for this folder');
   if (setting === 'polling') {
     return { mode: 'polling', reason: pollingReason(opts.pollIntervalMs, 'set for this folder') };
   }
@@ -163,7 +196,7 @@ export async function chooseWatchMode(
       `${countFormat.format(roughly(needed))}; ${raiseWatchesAdvice(needed)}`;
     return { mode: 'polling', reason: pollingReason(opts.pollIntervalMs, why) };
   }
-  return { mode: 'native', reason: NATIVE_REASON };
+  return nativeChoice(opts);
 }
 
 function messageOf(error: unknown): string {
