@@ -4,6 +4,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   type AddOptions,
   addFolder,
+  dateModeHint,
+  modeText,
   PRIVACY_CHOICES,
   retryFailed,
   selectFolders,
@@ -152,6 +154,15 @@ program
     }),
   );
 
+interface AddFlags extends Omit<AddOptions, 'mode' | 'date'> {
+  byDate?: boolean;
+  mirror?: boolean;
+  mode?: AddOptions['mode'];
+  /** A name, or false for --no-date-folder. */
+  dateFolder?: string | false;
+  galleryFormat?: string;
+}
+
 program
   .command('add')
   .description('Connect a folder: its photos and videos are backed up to SmugMug')
@@ -159,7 +170,24 @@ program
   .addOption(
     new Option('--privacy <privacy>', 'privacy of new galleries').choices(PRIVACY_CHOICES).default('private'),
   )
-  .addOption(new Option('--mode <mode>', 'how folders map to SmugMug').choices(['mirror']).default('mirror'))
+  .addOption(
+    new Option(
+      '--by-date',
+      'galleries by month of capture ("Safelight Uploads" → "2024" → "2024-07 July"), for phone and camera imports',
+    ).conflicts(['mirror', 'mode']),
+  )
+  .addOption(new Option('--mirror', 'galleries like its subfolders (the default)').conflicts('mode'))
+  .addOption(new Option('--mode <mode>', 'mirror (--mirror) or date (--by-date)').choices(['mirror', 'date']))
+  .option(
+    '--date-folder <name>',
+    'with --by-date: the SmugMug folder holding the years (default "Safelight Uploads")',
+  )
+  .option('--no-date-folder', 'with --by-date: put the years straight into the --target folder')
+  .option(
+    '--gallery-format <format>',
+    'with --by-date: gallery names from {YYYY} {YY} {MM} {M} {MMMM} {MMM}',
+    undefined,
+  )
   .option(
     '--target <smugmug-folder>',
     'SmugMug folder to put it in, e.g. "Backups/Laptop" (default: the top)',
@@ -173,12 +201,46 @@ program
       .choices(WATCH_CHOICES)
       .default('auto'),
   )
+  .addHelpText(
+    'after',
+    '\nGallery format example: --gallery-format "{MMMM} {YYYY}" names July 2024\'s gallery "July 2024".\n',
+  )
   .action(
-    withContext(async (ctx, folder: string, opts: AddOptions) => {
-      const row = await addFolder(ctx, folder, opts);
+    withContext(async (ctx, folder: string, flags: AddFlags) => {
+      const { byDate, mirror, mode: given, dateFolder, galleryFormat, ...rest } = flags;
+      const mode = byDate ? 'date' : mirror ? 'mirror' : (given ?? 'mirror');
+      if (mode !== 'date' && (dateFolder !== undefined || galleryFormat !== undefined)) {
+        throw new UserError(
+          '--date-folder, --no-date-folder and --gallery-format are for date mode: add --by-date',
+        );
+      }
+      const date = {
+        ...(dateFolder === undefined ? {} : { folderName: dateFolder === false ? null : dateFolder }),
+        ...(galleryFormat === undefined ? {} : { galleryFormat }),
+      };
+      const row = await addFolder(ctx, folder, { ...rest, mode, date });
       const where = row.target ? `the SmugMug folder "${row.target}"` : 'the top of your SmugMug site';
       process.stdout.write(
-        `Connected ${row.path}: it goes into ${where} as ${row.privacy} galleries. Run "safelight sync" to back it up and keep watching it.\n`,
+        `Connected ${row.path}: it goes into ${where} as ${row.privacy} ${modeText(row)}. ` +
+          'Run "safelight sync" to back it up and keep watching it.\n',
+      );
+      const hint = byDate || mirror || given !== undefined ? null : await dateModeHint(row);
+      if (hint) process.stdout.write(`\n${hint}\n`);
+      return 0;
+    }),
+  );
+
+program
+  .command('remove')
+  .description('Stop backing up a connected folder; nothing is deleted on SmugMug or on this computer')
+  .argument('<folder>', 'the connected folder')
+  .action(
+    withContext(async (ctx, folder: string) => {
+      const [row] = await selectFolders(ctx, folder);
+      if (!row) return 1;
+      ctx.store.removeFolder(row.id);
+      process.stdout.write(
+        `Stopped backing up ${row.path}. Nothing was deleted on SmugMug or on this computer.\n`,
       );
       return 0;
     }),

@@ -1,9 +1,12 @@
 // Connecting a folder: the person names it (typed, pasted or dropped), chooses how it maps onto
-// SmugMug, and sees the galleries that will be created before anything is uploaded.
+// SmugMug, and sees the galleries that will be created before anything is uploaded. A phone or
+// camera import is sorted by date taken unless the person chooses to mirror it.
 import { type DragEvent, type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { DEFAULT_DATE_FOLDER_OPTIONS } from '../../src/plan/date-mode.ts';
+import { datePathExample, galleryExample, galleryFormatProblem } from '../../src/protocol/date-options.ts';
 import type { MappingNodeData, ParamsOf, PreviewData } from '../../src/protocol/schema.ts';
 import { desktopBridge } from './desktop.ts';
-import { formatCount, plural } from './format.ts';
+import { formatCount, formatTaken, plural } from './format.ts';
 import { ViewHeading } from './heading.tsx';
 import { Icon } from './icons.tsx';
 import { useNavigate } from './navigation.ts';
@@ -73,9 +76,27 @@ function usePreview(choice: Choice): PreviewState {
   return state;
 }
 
-function PreviewTree({ nodes, target }: { nodes: MappingNodeData[]; target: string }) {
+const TOKENS: Array<[string, string]> = [
+  ['{YYYY}', '2024'],
+  ['{YY}', '24'],
+  ['{MM}', '07'],
+  ['{M}', '7'],
+  ['{MMMM}', 'July'],
+  ['{MMM}', 'Jul'],
+];
+
+/** `nodes` in the order given (date mode's calendar order), or by path (mirror mode). */
+function PreviewTree({
+  nodes,
+  target,
+  byPath,
+}: {
+  nodes: MappingNodeData[];
+  target: string;
+  byPath: boolean;
+}) {
   const base = target === '' ? 0 : target.split('/').filter(Boolean).length;
-  const sorted = [...nodes].sort((a, b) => a.smugmugPath.localeCompare(b.smugmugPath));
+  const sorted = byPath ? [...nodes].sort((a, b) => a.smugmugPath.localeCompare(b.smugmugPath)) : nodes;
   const shown = sorted.slice(0, TREE_LIMIT);
   return (
     <>
@@ -99,7 +120,16 @@ function PreviewTree({ nodes, target }: { nodes: MappingNodeData[]; target: stri
               style={{ paddingInlineStart: `${depth * 20 + 4}px` }}
             >
               <Icon name={n.type === 'Album' ? 'gallery' : 'folders'} size={16} />
-              <span className="tree-text" title={n.localPath ? `From ${n.localPath}` : undefined}>
+              <span
+                className="tree-text"
+                title={
+                  n.taken
+                    ? `Taken in ${formatTaken(n.taken)}`
+                    : n.localPath
+                      ? `From ${n.localPath}`
+                      : undefined
+                }
+              >
                 <span className="tree-name">{parts[parts.length - 1]}</span>
                 <span className="muted small">
                   {n.type === 'Album' ? `Gallery · ${plural(n.files, 'file')} · ${n.privacy}` : 'Folder'}
@@ -152,11 +182,109 @@ function Radios<T extends string>({
   );
 }
 
+function DateOptions({
+  id,
+  galleryFormat,
+  setGalleryFormat,
+  folderName,
+  setFolderName,
+}: {
+  id: string;
+  galleryFormat: string;
+  setGalleryFormat: (format: string) => void;
+  folderName: string;
+  setFolderName: (name: string) => void;
+}) {
+  const problem = galleryFormatProblem(galleryFormat);
+  const path = problem
+    ? null
+    : datePathExample({ folderName: folderName.trim() || null, yearFolders: true, galleryFormat });
+  return (
+    <fieldset className="field date-options">
+      <legend>Dated galleries</legend>
+      <label className="field-label" htmlFor={`${id}-format`}>
+        Gallery name
+      </label>
+      <input
+        id={`${id}-format`}
+        className="input mono"
+        type="text"
+        value={galleryFormat}
+        spellCheck={false}
+        autoComplete="off"
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={`${id}-format-status ${id}-format-hint`}
+        onChange={(e) => setGalleryFormat(e.target.value)}
+      />
+      <div id={`${id}-format-status`} aria-live="polite">
+        {problem ? (
+          <p className="field-error">
+            <Icon name="alert" size={16} />
+            {problem}
+          </p>
+        ) : (
+          <p className="format-example">
+            July 2024 is called <strong>{galleryExample(galleryFormat)}</strong>
+          </p>
+        )}
+      </div>
+      <p id={`${id}-format-hint`} className="hint token-list">
+        {TOKENS.map(([token, example]) => (
+          <span key={token}>
+            <code>{token}</code> {example}
+          </span>
+        ))}
+      </p>
+      <label className="field-label" htmlFor={`${id}-uploads`}>
+        SmugMug folder for the years
+      </label>
+      <input
+        id={`${id}-uploads`}
+        className="input"
+        type="text"
+        value={folderName}
+        autoComplete="off"
+        placeholder="None: the years go straight into the folder below"
+        aria-describedby={`${id}-uploads-hint`}
+        onChange={(e) => setFolderName(e.target.value)}
+      />
+      <p id={`${id}-uploads-hint`} className="hint">
+        {path ? `A photo taken in July 2024 goes to ${path.join(' › ')}. ` : ''}
+        Leave empty for no extra folder.
+      </p>
+    </fieldset>
+  );
+}
+
+function SampleNote({ preview }: { preview: PreviewData }) {
+  const dates = preview.dates;
+  if (!dates) return null;
+  return (
+    <div className="sample-note muted small">
+      {dates.sampled < preview.files ? (
+        <p>
+          Months read from the dates inside {formatCount(dates.sampled)} of the{' '}
+          {plural(preview.files, 'photo or video', 'photos and videos')}, spread over the folder; the others
+          may add files and months.
+        </p>
+      ) : null}
+      {dates.warnings.map((w) => (
+        <p key={w}>{w}</p>
+      ))}
+    </div>
+  );
+}
+
 export function AddFolder() {
   const connection = useConnection();
   const go = useNavigate();
   const [path, setPath] = useState('');
-  const [mode, setMode] = useState<Mode>('mirror');
+  // Null until the person picks a mode; until then a camera import is sorted by date, the rest mirrored.
+  const [chosenMode, setChosenMode] = useState<Mode | null>(null);
+  const [galleryFormat, setGalleryFormat] = useState(DEFAULT_DATE_FOLDER_OPTIONS.galleryFormat);
+  // The preview keeps the last format that names months while the field holds one that does not.
+  const [previewFormat, setPreviewFormat] = useState(galleryFormat);
+  const [folderName, setFolderName] = useState(DEFAULT_DATE_FOLDER_OPTIONS.folderName ?? '');
   const [privacy, setPrivacy] = useState<Privacy>('Private');
   const [target, setTarget] = useState('');
   const [network, setNetwork] = useState(false);
@@ -166,17 +294,28 @@ export function AddFolder() {
   const [addError, setAddError] = useState<string | null>(null);
   const pathInput = useRef<HTMLInputElement>(null);
   const ids = useId();
+  // Known from the last preview (kept while the next one loads): a camera import's first, mirror
+  // preview turns date mode on, and the date-mode preview that follows says the same.
+  const [lastPreview, setLastPreview] = useState<PreviewData | null>(null);
+  const cameraImport = lastPreview?.looksLikeCameraDump ? lastPreview.cameraDumpReason : null;
+  const mode: Mode = chosenMode ?? (lastPreview?.prefersDateMode ? 'date' : 'mirror');
   const choice: Choice = {
     path,
     mode,
     privacy,
     target: target.trim().replace(/^\/+|\/+$/g, ''),
     watch: network ? 'polling' : 'auto',
+    ...(mode === 'date'
+      ? { dateOptions: { folderName: folderName.trim() || null, galleryFormat: previewFormat } }
+      : {}),
   };
   const preview = usePreview(choice);
+  if (preview.data !== lastPreview) setLastPreview(preview.data);
   const problem = preview.data?.problem ?? preview.error;
-  const ready =
+  const formatProblem = mode === 'date' ? galleryFormatProblem(galleryFormat) : null;
+  const previewed =
     !preview.loading && preview.data !== null && preview.data.problem === null && path.trim() !== '';
+  const ready = previewed && formatProblem === null;
 
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
@@ -290,14 +429,34 @@ export function AddFolder() {
 
       <div className="add-grid">
         <section className="card">
-          <Radios legend="Galleries" name="mode" options={MODES} value={mode} onChange={setMode} />
-          {preview.data?.looksLikeCameraDump && mode === 'mirror' ? (
+          <Radios legend="Galleries" name="mode" options={MODES} value={mode} onChange={setChosenMode} />
+          {cameraImport && mode === 'date' && chosenMode === null ? (
+            <p className="note">
+              Sorted by date taken, as this looks like a phone or camera import: {cameraImport}.{' '}
+              <button type="button" className="link-button" onClick={() => setChosenMode('mirror')}>
+                Mirror its subfolders instead
+              </button>
+            </p>
+          ) : null}
+          {cameraImport && mode === 'mirror' ? (
             <p className="note">
               This looks like a phone or camera import. Sorting by date taken usually fits it better.{' '}
-              <button type="button" className="link-button" onClick={() => setMode('date')}>
+              <button type="button" className="link-button" onClick={() => setChosenMode('date')}>
                 Sort by date
               </button>
             </p>
+          ) : null}
+          {mode === 'date' ? (
+            <DateOptions
+              id={ids}
+              galleryFormat={galleryFormat}
+              setGalleryFormat={(format) => {
+                setGalleryFormat(format);
+                if (galleryFormatProblem(format) === null) setPreviewFormat(format);
+              }}
+              folderName={folderName}
+              setFolderName={setFolderName}
+            />
           ) : null}
           <Radios
             legend="Who can see new galleries"
@@ -339,9 +498,12 @@ export function AddFolder() {
           <h2 id={`${ids}-preview`} className="card-title">
             What will be created on SmugMug
           </h2>
-          {ready && preview.data ? (
+          {previewed && preview.data ? (
             preview.data.nodes.length > 0 ? (
-              <PreviewTree nodes={preview.data.nodes} target={choice.target} />
+              <>
+                <PreviewTree nodes={preview.data.nodes} target={choice.target} byPath={mode === 'mirror'} />
+                <SampleNote preview={preview.data} />
+              </>
             ) : (
               <p className="muted">No galleries: the folder has no photos or videos yet.</p>
             )

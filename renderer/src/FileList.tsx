@@ -1,11 +1,12 @@
 // A folder's files as a virtual list: only the rows on screen exist in the page, so 100k files
-// scroll as smoothly as 100. Each row shows whether the file is backed up; a row that is uploading
-// follows the live progress from the snapshot without re-rendering its neighbours.
+// scroll as smoothly as 100. Each row shows when the file was taken and whether it is backed up; a
+// Live Photo is one row for both its halves; a row that is uploading follows the live progress
+// from the snapshot without re-rendering its neighbours.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, useState } from 'react';
 import type { FileInfoData, FolderInfoData } from '../../src/protocol/schema.ts';
 import { type FileFilter, useFilePages } from './file-pages.ts';
-import { formatBytes, formatCount, splitPath } from './format.ts';
+import { formatBytes, formatCapture, formatCount, plural, splitPath } from './format.ts';
 import { useSnapshot } from './snapshot.ts';
 import { Badge, ErrorNote, FILE_STATES, ProgressBar } from './ui.tsx';
 
@@ -22,8 +23,20 @@ const FILTERS: Array<{ filter: FileFilter; label: string; count: (c: FolderInfoD
     { filter: 'deleted', label: 'Deleted here', count: (c) => c.deleted },
   ];
 
+/** Both halves of a Live Photo in words: "Live Photo: photo Backed up, video IMG_1.MOV Failed: …". */
+function liveText(file: FileInfoData): string {
+  const live = file.live;
+  if (!live) return '';
+  const video = `video ${splitPath(live.video).name} ${FILE_STATES[live.videoState].label}`;
+  return `Live Photo: photo ${FILE_STATES[live.stillState].label}, ${video}${live.videoError ? `: ${live.videoError}` : ''}`;
+}
+
 function FileStatus({ file }: { file: FileInfoData }) {
-  const live = useSnapshot((s) => s.uploads.find((u) => u.fileId === file.id) ?? null, null);
+  const videoId = file.live?.videoId;
+  const live = useSnapshot(
+    (s) => s.uploads.find((u) => u.fileId === file.id || u.fileId === videoId) ?? null,
+    null,
+  );
   if (live || file.state === 'uploading') {
     const sent = live?.sent ?? file.sent ?? 0;
     const size = live?.size ?? file.size;
@@ -41,13 +54,25 @@ function FileStatus({ file }: { file: FileInfoData }) {
   }
   const look = FILE_STATES[file.state];
   return (
-    <span className="file-status">
+    <span className="file-status" title={file.live ? liveText(file) : undefined}>
       <Badge tone={look.tone}>{look.label}</Badge>
     </span>
   );
 }
 
-const FileRow = memo(function FileRow({ file }: { file: FileInfoData }) {
+function Taken({ capture }: { capture: FileInfoData['capture'] }) {
+  if (!capture) return <span className="file-taken muted">—</span>;
+  return (
+    <span className="file-taken" title={capture.note ?? undefined}>
+      <span>{formatCapture(capture.at)}</span>
+      <span className={`muted${capture.source === 'mtime' ? ' file-taken-guess' : ''}`}>
+        {capture.sourceText}
+      </span>
+    </span>
+  );
+}
+
+const FileRow = memo(function FileRow({ file, dated }: { file: FileInfoData; dated: boolean }) {
   const { dir, name } = splitPath(file.relPath);
   return (
     <>
@@ -60,6 +85,11 @@ const FileRow = memo(function FileRow({ file }: { file: FileInfoData }) {
           ) : (
             name
           )}
+          {file.live ? (
+            <span className="live-badge" title={liveText(file)}>
+              Live<span className="visually-hidden">: {liveText(file)}</span>
+            </span>
+          ) : null}
         </span>
         {file.state === 'failed' && file.error ? (
           <span className="file-error" title={file.error}>
@@ -69,7 +99,8 @@ const FileRow = memo(function FileRow({ file }: { file: FileInfoData }) {
           <span className="file-dir muted">{dir || '—'}</span>
         )}
       </span>
-      <span className="file-size muted">{formatBytes(file.size)}</span>
+      {dated ? <Taken capture={file.capture} /> : null}
+      <span className="file-size muted">{formatBytes(file.size + (file.live?.videoSize ?? 0))}</span>
       <FileStatus file={file} />
     </>
   );
@@ -94,6 +125,11 @@ export function FileList({ folder }: { folder: FolderInfoData }) {
     show(first, last);
   }, [show, first, last]);
 
+  // Date mode reads when each file was taken (mirror mode has no use for it).
+  const dated = folder.mode === 'date';
+  // Every file is listed under "All" (those deleted here too), a Live Photo's two as one item.
+  const listed = folder.counts.total + folder.counts.deleted;
+  const livePhotos = filter === 'all' && pages.total !== null ? Math.max(0, listed - pages.total) : 0;
   const filters = FILTERS.filter(
     (f) => f.filter === 'all' || f.count(folder.counts) > 0 || f.filter === filter,
   );
@@ -115,6 +151,11 @@ export function FileList({ folder }: { folder: FolderInfoData }) {
           </button>
         ))}
       </fieldset>
+      {livePhotos > 0 ? (
+        <p className="muted small">
+          {plural(livePhotos, 'Live Photo')}, each listed once for its photo and its video.
+        </p>
+      ) : null}
       <ErrorNote error={pages.error} />
       <section
         className="file-scroll"
@@ -140,10 +181,10 @@ export function FileList({ folder }: { folder: FolderInfoData }) {
                 key={item.key}
                 aria-setsize={count}
                 aria-posinset={item.index + 1}
-                className={`file-row${file ? '' : ' file-row-loading'}`}
+                className={`file-row${dated ? ' file-row-dated' : ''}${file ? '' : ' file-row-loading'}`}
                 style={{ transform: `translateY(${item.start}px)` }}
               >
-                {file ? <FileRow file={file} /> : <span className="muted">Loading…</span>}
+                {file ? <FileRow file={file} dated={dated} /> : <span className="muted">Loading…</span>}
               </li>
             );
           })}

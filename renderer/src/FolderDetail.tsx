@@ -1,9 +1,9 @@
 // One connected folder: where its subfolders land on SmugMug, and every file with its state.
-import { type KeyboardEvent, useCallback, useRef, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useCallback, useRef, useState } from 'react';
 import type { FolderInfoData, MappingNodeData } from '../../src/protocol/schema.ts';
 import { FileList } from './FileList.tsx';
 import { countsLine } from './Folders.tsx';
-import { formatAgo, formatCount } from './format.ts';
+import { formatAgo, formatCount, formatTaken } from './format.ts';
 import { ViewHeading } from './heading.tsx';
 import { Icon } from './icons.tsx';
 import { useNavigate } from './navigation.ts';
@@ -12,10 +12,18 @@ import { useSnapshot } from './snapshot.ts';
 import { Badge, Button, EmptyState, ErrorNote, FolderStateBadge, useAction } from './ui.tsx';
 import { useConnection } from './use-connection.ts';
 
-const MODES = { mirror: 'Mirror subfolders', date: 'By date taken (year / month)' } as const;
+const MODES = { mirror: 'Mirror subfolders', date: 'By month of capture (year / month)' } as const;
+
+/** What a row holds of the connected folder: a subfolder, or in date mode the photos of a period. */
+function localText(node: MappingNodeData, dated: boolean): ReactNode {
+  if (node.taken) return `Taken in ${formatTaken(node.taken)}`;
+  if (node.localPath !== '') return node.localPath;
+  return <span className="muted">{dated ? '(the whole folder)' : '(top folder)'}</span>;
+}
 
 export function MappingTable({ nodes, preview = false }: { nodes: MappingNodeData[]; preview?: boolean }) {
   const shown = nodes.slice(0, 2000);
+  const dated = nodes.some((n) => n.taken !== null);
   return (
     <div className="table-wrap">
       <table className="mapping">
@@ -33,9 +41,7 @@ export function MappingTable({ nodes, preview = false }: { nodes: MappingNodeDat
         <tbody>
           {shown.map((n) => (
             <tr key={`${n.localPath}\u0000${n.smugmugPath}`}>
-              <td className="path-cell">
-                {n.localPath === '' ? <span className="muted">(top folder)</span> : n.localPath}
-              </td>
+              <td className="path-cell">{localText(n, dated)}</td>
               <td className="path-cell">
                 <span className="node">
                   <Icon name={n.type === 'Album' ? 'gallery' : 'folders'} size={16} />

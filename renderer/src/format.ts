@@ -68,3 +68,30 @@ export function splitPath(relPath: string): { dir: string; name: string } {
   const i = relPath.lastIndexOf('/');
   return i < 0 ? { dir: '', name: relPath } : { dir: relPath.slice(0, i), name: relPath.slice(i + 1) };
 }
+
+const wholeMonth = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const clockThere = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'UTC',
+});
+
+/** A date gallery's period: '2024-07' → "July 2024", '2024' → "2024". */
+export function formatTaken(taken: string): string {
+  const [year = 0, month] = taken.split('-').map(Number);
+  return month === undefined ? String(year) : wholeMonth.format(Date.UTC(year, month - 1, 1));
+}
+
+/**
+ * When a photo was taken, as the clock showed it where it was taken ('2024-07-14T18:22:01' →
+ * "14 Jul 2024, 18:22"), whatever this computer's time zone.
+ */
+export function formatCapture(at: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(at);
+  if (!m) return at;
+  const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
+  return clockThere.format(Date.UTC(year, month - 1, day, hour, minute));
+}

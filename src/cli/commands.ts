@@ -2,11 +2,20 @@
 // tests reach them without spawning a process.
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { sampleMedia } from '../host/preview.ts';
 import { FolderProblem, overlapProblem, resolveFolder } from '../library/connectable.ts';
 import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from '../library/media.ts';
+import { looksLikeCameraDump } from '../plan/camera-dump.ts';
+import { type DateFolderOptions, parseDateFolderOptions } from '../plan/date-mode.ts';
+import {
+  type DateOptionsInput,
+  dateFolderOptions,
+  datePathExample,
+  galleryFormatProblem,
+} from '../protocol/date-options.ts';
 import type { Privacy } from '../smugmug/types.ts';
 import type { FileState, FolderRow } from '../store/store.ts';
-import { type FolderSummary, SyncEngine } from '../sync/engine.ts';
+import { type FolderSummary, mediaSettingsOf, SyncEngine } from '../sync/engine.ts';
 import { type Context, clientFor, requireAccount, UserError } from './context.ts';
 
 export const PRIVACY_CHOICES = ['private', 'unlisted', 'public'] as const;
@@ -14,7 +23,10 @@ export const WATCH_CHOICES = ['auto', 'native', 'polling'] as const;
 
 export interface AddOptions {
   privacy: (typeof PRIVACY_CHOICES)[number];
-  mode: 'mirror';
+  /** mirror: galleries like its subfolders; date: galleries by month of capture. */
+  mode: 'mirror' | 'date';
+  /** Date mode's choices; what is left out takes its default. */
+  date?: DateOptionsInput;
   target: string;
   videos: boolean;
   raw: boolean;
@@ -43,6 +55,7 @@ export async function addFolder(ctx: Context, folder: string, options: AddOption
     ctx.store.folders().map((f) => f.path),
   );
   if (overlap) throw new UserError(overlap);
+  const date = options.mode === 'date' ? checkedDateOptions(options.date) : null;
   const media: MediaSettings = {
     ...DEFAULT_MEDIA_SETTINGS,
     videos: options.videos,
@@ -57,7 +70,46 @@ export async function addFolder(ctx: Context, folder: string, options: AddOption
     target: options.target.split('/').filter(Boolean).join('/'),
     settings: JSON.stringify(media),
     watch: options.watch,
+    date_options: date === null ? '{}' : JSON.stringify(date),
   });
+}
+
+function checkedDateOptions(input: DateOptionsInput = {}): DateFolderOptions {
+  const problem = input.galleryFormat === undefined ? null : galleryFormatProblem(input.galleryFormat);
+  if (problem !== null) throw new UserError(`--gallery-format: ${problem}`);
+  if (typeof input.folderName === 'string' && input.folderName.trim() === '') {
+    throw new UserError('--date-folder needs a name; --no-date-folder puts the years straight into --target');
+  }
+  return dateFolderOptions(input);
+}
+
+/** How a folder's galleries are made, in words: the SmugMug path of a July 2024 photo in date mode. */
+export function modeText(folder: Pick<FolderRow, 'mode' | 'target' | 'date_options'>): string {
+  if (folder.mode !== 'date') return 'galleries like its subfolders';
+  const path = [folder.target, ...datePathExample(parseDateFolderOptions(folder.date_options))]
+    .filter(Boolean)
+    .join('/');
+  return `galleries by month of capture: a photo taken in July 2024 goes to "${path}"`;
+}
+
+/**
+ * For a folder connected in mirror mode without asking: when it looks like a phone or camera
+ * import, what date mode would do for it and how to choose it; null otherwise.
+ */
+export async function dateModeHint(folder: FolderRow): Promise<string | null> {
+  const { relPaths } = await sampleMedia(folder.path, mediaSettingsOf(folder));
+  const dump = looksLikeCameraDump(relPaths);
+  if (!dump.likely) return null;
+  const quoted = JSON.stringify(folder.path);
+  const example = datePathExample(dateFolderOptions())
+    .map((name) => `"${name}"`)
+    .join(' → ');
+  return [
+    `This looks like a phone or camera import: ${dump.reason}.`,
+    `Galleries by month of capture usually suit it better: ${example}.`,
+    `To back it up that way instead: safelight remove ${quoted} && safelight add ${quoted} --by-date`,
+    'To keep mirroring its subfolders and not see this again, add --mirror.',
+  ].join('\n');
 }
 
 export async function selectFolders(ctx: Context, folder: string | undefined): Promise<FolderRow[]> {
@@ -104,6 +156,10 @@ export interface FileReason {
 export interface FolderStatus {
   path: string;
   mode: string;
+  /** A date-mode folder's choices; null in mirror mode. */
+  dateOptions: DateFolderOptions | null;
+  /** How its galleries are made, in words. */
+  modeText: string;
   privacy: string;
   target: string;
   lastSyncAt: string | null;
@@ -139,6 +195,8 @@ export function status(ctx: Context): Status {
       return {
         path: f.path,
         mode: f.mode,
+        dateOptions: f.mode === 'date' ? parseDateFolderOptions(f.date_options) : null,
+        modeText: modeText(f),
         privacy: f.privacy,
         target: f.target,
         lastSyncAt: f.last_sync_at === null ? null : new Date(f.last_sync_at).toISOString(),
@@ -165,6 +223,7 @@ export function statusText(s: Status): string {
     const where = f.target ? `SmugMug folder "${f.target}"` : 'the top of your SmugMug site';
     lines.push('');
     lines.push(`${f.path}  →  ${where}, ${f.privacy}`);
+    lines.push(`  ${f.modeText}`);
     lines.push(
       `  ${c.uploaded} uploaded, ${c.pending + c.uploading} pending, ${c.failed} failed, ` +
         `${c.skipped} skipped, ${c.deleted} deleted locally`,

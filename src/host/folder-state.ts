@@ -82,11 +82,13 @@ function stateOf(f: FolderFacts): { state: FolderStateName; text: string; retryA
   if (f.pause.paused && (busy || left > 0))
     return { state: 'paused', text: pausedText(f.pause, now), retryAt: null };
   if (phase === 'starting') return { state: 'starting', text: 'Starting', retryAt: null };
+  // How a date-mode folder's galleries are made, said where a person checks on its progress.
+  const how = f.folder.mode === 'date' ? ', by month of capture' : '';
   if (f.sending > 0 || (phase === 'syncing' && left > 0)) {
     const total = f.doneThisRun + left;
     return {
       state: 'uploading',
-      text: `Uploading ${count(f.doneThisRun)} of ${count(total)}`,
+      text: `Uploading ${count(f.doneThisRun)} of ${count(total)}${how}`,
       retryAt: null,
     };
   }
@@ -106,9 +108,9 @@ function stateOf(f: FolderFacts): { state: FolderStateName; text: string; retryA
     };
   }
   if (left > 0)
-    return { state: 'uploading', text: `${plural(left, 'file')} waiting to upload`, retryAt: null };
+    return { state: 'uploading', text: `${plural(left, 'file')} waiting to upload${how}`, retryAt: null };
   const polling = watch?.mode === 'polling' ? `, watching by ${watch.modeReason}` : '';
-  return { state: 'up-to-date', text: `Up to date${polling}`, retryAt: null };
+  return { state: 'up-to-date', text: `Up to date${how}${polling}`, retryAt: null };
 }
 
 export function folderInfo(f: FolderFacts): FolderInfoData {

@@ -17,11 +17,11 @@ import {
 } from '../config/settings.ts';
 import { FolderProblem } from '../library/connectable.ts';
 import { DEFAULT_MEDIA_SETTINGS } from '../library/media.ts';
+import { dateFolderOptions } from '../protocol/date-options.ts';
 import type {
   AccountInfoData,
   AppSettingsData,
   EventOf,
-  FileInfoData,
   FolderInfoData,
   MappingNodeData,
   SnapshotData,
@@ -31,7 +31,7 @@ import type { Transport } from '../protocol/transport.ts';
 import { SmugMugClient } from '../smugmug/client.ts';
 import type { WaitInfo } from '../smugmug/retry.ts';
 import { SMUGMUG_ENDPOINTS } from '../smugmug/types.ts';
-import type { FileRow, FolderRow, StateCounts } from '../store/store.ts';
+import type { FolderRow, StateCounts } from '../store/store.ts';
 import { noCounts, Store } from '../store/store.ts';
 import {
   AccountError,
@@ -46,13 +46,15 @@ import { type FolderWatchStatus, WatchService } from '../sync/watch-service.ts';
 import { isVideo, RecentEvents } from './activity.ts';
 import { appSettingsOf, changeSettings, folderMedia, mediaChanged } from './app-settings.ts';
 import { type Conditions, nextChange, type PauseInfo, pauseInfo } from './conditions.ts';
+import { dateFolderMappingNodes } from './date-mapping.ts';
 import { failureGroups } from './failures.ts';
 import { SnapshotFeed } from './feed.ts';
+import { fileInfo } from './file-info.ts';
 import { type ApiWait, folderInfo } from './folder-state.ts';
 import { LoginFlow, type LoginTarget } from './login.ts';
 import { folderMappingNodes, normalTarget } from './mapping.ts';
 import { overviewOf } from './overview.ts';
-import { type ConnectContext, checkFolder, DATE_MODE_LATER, previewFolder } from './preview.ts';
+import { type ConnectContext, checkFolder, previewFolder } from './preview.ts';
 import { RemoteFactsCache } from './remote-facts.ts';
 import { Thumbnailer } from './thumbnails.ts';
 
@@ -132,20 +134,6 @@ function messageOf(e: unknown): string {
 
 function isAccountProblem(reason: unknown): boolean {
   return reason instanceof AccountError || outcomeOf(reason).action === 'account';
-}
-
-function fileInfo(row: FileRow, sent: number | undefined): FileInfoData {
-  return {
-    id: row.id,
-    folderId: row.folder_id,
-    relPath: row.rel_path,
-    size: row.size,
-    state: row.state,
-    sent: row.state === 'uploading' ? (sent ?? 0) : null,
-    error: row.last_error,
-    webUrl: row.web_url,
-    uploadedAt: row.uploaded_at,
-  };
 }
 
 function waitOf(info: WaitInfo, now: number): ApiWait {
@@ -563,21 +551,25 @@ export class EngineHost {
       this.session?.client,
       [...stored.values()].filter((n) => n.key !== TARGET_KEY),
     );
-    return { nodes: folderMappingNodes(this.store, folder, stored, remote) };
+    const nodes =
+      folder.mode === 'date'
+        ? dateFolderMappingNodes(this.store, folder, stored, remote)
+        : folderMappingNodes(this.store, folder, stored, remote);
+    return { nodes };
   }
 
   private async addFolder(choice: Parameters<Handlers['addFolder']>[0]): Promise<FolderInfoData> {
-    if (choice.mode === 'date') throw new CommandError(DATE_MODE_LATER);
     const path = await checkFolder(choice.path, this.connectContext()).catch((e: unknown) => {
       throw e instanceof FolderProblem ? new CommandError(e.message) : e;
     });
     const row = this.store.addFolder({
       path,
-      mode: 'mirror',
+      mode: choice.mode,
       privacy: choice.privacy,
       target: normalTarget(choice.target),
       settings: JSON.stringify({ ...DEFAULT_MEDIA_SETTINGS, ...folderMedia(this.settings) }),
       watch: choice.watch,
+      date_options: choice.mode === 'date' ? JSON.stringify(dateFolderOptions(choice.dateOptions)) : '{}',
     });
     await this.session?.watch.addFolder(row);
     this.changed(['folders'], [row.id]);
@@ -689,11 +681,12 @@ export class EngineHost {
         this.folderOr(folderId);
         const states = filter === 'all' ? [] : [filter];
         const uploads = this.session?.engine.uploads;
+        const sent = (fileId: number) => uploads?.get(fileId)?.sent;
         return {
-          total: this.store.countFiles(folderId, states),
+          total: this.store.countFiles(folderId, states, { liveAsOne: true }),
           files: this.store
-            .filePage(folderId, states, offset, limit)
-            .map((r) => fileInfo(r, uploads?.get(r.id)?.sent)),
+            .filePage(folderId, states, offset, limit, { liveAsOne: true })
+            .map((r) => fileInfo(r, sent)),
         };
       },
       folderMapping: ({ folderId }) => this.folderMapping(this.folderOr(folderId)),

@@ -87,7 +87,7 @@ export function mappingNodes(input: MappingInput): MappingNodeData[] {
   };
   for (const node of input.plan.nodes) {
     const parentPath = node.parentKey === null ? input.target : (paths.get(node.parentKey) ?? input.target);
-    const base = { localPath: node.relPath, type: node.type, privacy: node.privacy };
+    const base = { localPath: node.relPath, type: node.type, privacy: node.privacy, taken: null };
     if (node.type === 'Folder') {
       add(node.key, parentPath, node.name, { ...base, files: below.get(node.relPath) ?? 0 });
       continue;

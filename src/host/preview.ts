@@ -1,33 +1,45 @@
 // What connecting a folder would do, before anything is created: whether the folder can be
-// connected at all, and the SmugMug folders and galleries its subfolders would become. The walk
-// stops after a bounded number of files so a huge folder answers quickly (the counts are then a
-// lower bound).
+// connected at all, whether it looks like a camera or phone import, and the SmugMug folders and
+// galleries it would become: its subfolders (mirror mode), or months of capture read from a sample
+// of its files (date mode). The walk stops after a bounded number of files so a huge folder
+// answers quickly (the counts are then a lower bound).
 import { realpath } from 'node:fs/promises';
-import { basename, isAbsolute } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
+import { readCaptureDate } from '../library/capture-date.ts';
 import { contains, FolderProblem, overlapProblem, resolveFolder } from '../library/connectable.ts';
 import { type MediaSettings, makeClassifier, makeDirFilter } from '../library/media.ts';
 import { walk } from '../library/walk.ts';
+import { looksLikeCameraDump } from '../plan/camera-dump.ts';
+import { type DatedFile, planByDate } from '../plan/date-mode.ts';
 import { planMirror } from '../plan/mirror.ts';
+import { type DateOptionsInput, dateFolderOptions } from '../protocol/date-options.ts';
 import type { PreviewData } from '../protocol/schema.ts';
 import type { Privacy } from '../smugmug/types.ts';
+import { dateMappingNodes } from './date-mapping.ts';
 import { mappingNodes, normalTarget } from './mapping.ts';
-
-export const DATE_MODE_LATER =
-  'date mode arrives with iPhone import support; connect the folder in mirror mode for now';
 
 const MAX_FILES = 20_000;
 // A slow network share answers within this too, with what was found so far.
 const MAX_WALK_MS = 10_000;
-
-// DCF folder names cameras and phones write under DCIM: 100APPLE, 101MSDCF, 100CANON, 100_PANA.
-const CAMERA_DIR = /^(DCIM|[1-9]\d{2}(?=[A-Z0-9_]*[A-Z])[A-Z0-9_]{5})$/;
-const CAMERA_NAME = /^(IMG|DSC|DSCF|DSCN|PXL|MVIMG|VID|GOPR|DJI)[_-]?\d/i;
+// Date mode reads the capture dates of this many files, spread over the folder, and for no longer
+// than this: enough to show which months there are without reading a whole library.
+const DATE_SAMPLE = 500;
+const DATE_READERS = 8;
+const MAX_DATES_MS = 8000;
 
 export interface FolderChoice {
   path: string;
   mode: 'mirror' | 'date';
   privacy: Privacy;
   target: string;
+  dateOptions?: DateOptionsInput;
+}
+
+/** The media files a bounded walk found, in the order found. */
+export interface MediaSample {
+  relPaths: string[];
+  /** The walk stopped early (a very large or slow folder). */
+  truncated: boolean;
 }
 
 export interface ConnectContext {
@@ -54,6 +66,67 @@ export async function checkFolder(path: string, ctx: ConnectContext): Promise<st
   return resolved;
 }
 
+/** The folder's photos and videos, up to `maxFiles` of them or as many as MAX_WALK_MS finds. */
+export async function sampleMedia(
+  path: string,
+  media: MediaSettings,
+  maxFiles = MAX_FILES,
+): Promise<MediaSample> {
+  const classify = makeClassifier(media);
+  const relPaths: string[] = [];
+  const deadline = performance.now() + MAX_WALK_MS;
+  for await (const item of walk(path, { descend: makeDirFilter(media) })) {
+    if (performance.now() > deadline) return { relPaths, truncated: true };
+    if (item.type !== 'file' || classify(item.relPath).kind !== 'media') continue;
+    relPaths.push(item.relPath);
+    if (relPaths.length >= maxFiles) return { relPaths, truncated: true };
+  }
+  return { relPaths, truncated: false };
+}
+
+/**
+ * Whether a folder that looks like a camera import should start in date mode rather than only be
+ * offered it: subfolders a person named ("Lisbon 2023") say how the photos are sorted, while a
+ * camera's folders (DCIM, 100APPLE) or no subfolders at all say nothing.
+ */
+function prefersDateMode(relPaths: readonly string[], likely: boolean): boolean {
+  if (!likely) return false;
+  const dirs = new Set<string>();
+  for (const relPath of relPaths) {
+    const slash = relPath.lastIndexOf('/');
+    if (slash !== -1) dirs.add(relPath.slice(0, slash));
+  }
+  // The folder rule alone: a stand-in name with no extension is never counted as a camera's file.
+  return dirs.size === 0 || looksLikeCameraDump([...dirs].map((dir) => `${dir}/-`)).likely;
+}
+
+/** Capture dates of up to DATE_SAMPLE of `relPaths`, evenly spread so every part of the folder counts. */
+async function sampleDates(root: string, relPaths: readonly string[]): Promise<DatedFile[]> {
+  const step = Math.max(1, relPaths.length / DATE_SAMPLE);
+  const picked: string[] = [];
+  for (let i = 0; i < relPaths.length && picked.length < DATE_SAMPLE; i += step) {
+    picked.push(relPaths[Math.floor(i)] as string);
+  }
+  const dated: DatedFile[] = [];
+  const deadline = performance.now() + MAX_DATES_MS;
+  let next = 0;
+  const reader = async () => {
+    while (next < picked.length && performance.now() < deadline) {
+      const relPath = picked[next++] as string;
+      // A file that went away or cannot be opened now is simply left out of the sample.
+      const capture = await readCaptureDate(join(root, relPath)).catch(() => null);
+      if (capture === null) continue;
+      dated.push({
+        relPath,
+        date: { year: capture.date.year, month: capture.date.month },
+        source: capture.source,
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: DATE_READERS }, reader));
+  return dated;
+}
+
 export async function previewFolder(choice: FolderChoice, ctx: ConnectContext): Promise<PreviewData> {
   let path: string;
   try {
@@ -67,45 +140,49 @@ export async function previewFolder(choice: FolderChoice, ctx: ConnectContext): 
       files: 0,
       truncated: false,
       looksLikeCameraDump: false,
+      cameraDumpReason: '',
+      prefersDateMode: false,
+      dates: null,
     };
   }
-  const classify = makeClassifier(ctx.media);
-  const filesByDir = new Map<string, number>();
-  const maxFiles = ctx.maxFiles ?? MAX_FILES;
-  let files = 0;
-  let cameraNames = 0;
-  let cameraDirs = false;
-  let truncated = false;
-  const deadline = performance.now() + MAX_WALK_MS;
-  for await (const item of walk(path, { descend: makeDirFilter(ctx.media) })) {
-    if (performance.now() > deadline) {
-      truncated = true;
-      break;
-    }
-    if (item.type !== 'file' || classify(item.relPath).kind !== 'media') continue;
-    const slash = item.relPath.lastIndexOf('/');
-    const dir = slash === -1 ? '' : item.relPath.slice(0, slash);
-    filesByDir.set(dir, (filesByDir.get(dir) ?? 0) + 1);
-    if (CAMERA_NAME.test(item.relPath.slice(slash + 1))) cameraNames++;
-    if (++files >= maxFiles) {
-      truncated = true;
-      break;
-    }
-  }
-  for (const dir of filesByDir.keys()) {
-    if (dir.split('/').some((segment) => CAMERA_DIR.test(segment))) cameraDirs = true;
-  }
-  const looksLikeCameraDump = cameraDirs || (files > 0 && cameraNames / files > 0.5);
-  const base = { path, files, truncated, looksLikeCameraDump };
-  if (choice.mode === 'date') return { ...base, problem: DATE_MODE_LATER, nodes: [] };
+  const { relPaths, truncated } = await sampleMedia(path, ctx.media, ctx.maxFiles);
+  const dump = looksLikeCameraDump(relPaths);
+  const base = {
+    path,
+    problem: null,
+    files: relPaths.length,
+    truncated,
+    looksLikeCameraDump: dump.likely,
+    cameraDumpReason: dump.reason,
+    prefersDateMode: prefersDateMode(relPaths, dump.likely),
+  };
   const target = normalTarget(choice.target);
+  const baseDepth = target === '' ? 0 : target.split('/').length;
+  if (choice.mode === 'date') {
+    const dated = await sampleDates(path, relPaths);
+    const options = dateFolderOptions(choice.dateOptions);
+    const plan = planByDate(dated, { ...options, privacy: choice.privacy, baseDepth });
+    const files = new Map<string, number>();
+    for (const key of plan.galleryFor.values()) files.set(key, (files.get(key) ?? 0) + 1);
+    return {
+      ...base,
+      nodes: dateMappingNodes({ plan, target, files }),
+      dates: {
+        sampled: dated.length,
+        undated: dated.filter((d) => d.source === 'mtime').length,
+        warnings: plan.warnings,
+      },
+    };
+  }
+  const filesByDir = new Map<string, number>();
+  for (const relPath of relPaths) {
+    const slash = relPath.lastIndexOf('/');
+    const dir = slash === -1 ? '' : relPath.slice(0, slash);
+    filesByDir.set(dir, (filesByDir.get(dir) ?? 0) + 1);
+  }
   const plan = planMirror(
     [...filesByDir].map(([relPath, mediaCount]) => ({ relPath, mediaCount })),
-    {
-      rootName: basename(path),
-      privacy: choice.privacy,
-      baseDepth: target === '' ? 0 : target.split('/').length,
-    },
+    { rootName: basename(path), privacy: choice.privacy, baseDepth },
   );
-  return { ...base, problem: null, nodes: mappingNodes({ plan, target, filesByDir }) };
+  return { ...base, nodes: mappingNodes({ plan, target, filesByDir }), dates: null };
 }

@@ -3,6 +3,7 @@
 // inferred. The engine validates each incoming request against these before acting on it.
 // Browser-safe: the renderer imports this file, so nothing here may import a Node module.
 import * as v from 'valibot';
+import { GALLERY_FORMAT_MAX, galleryFormatProblem } from './date-options.ts';
 
 const id = v.pipe(v.number(), v.integer(), v.minValue(1));
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -130,17 +131,46 @@ export const Snapshot = v.object({
   desktop: v.boolean(),
 });
 
+const FileState = v.picklist(['pending', 'uploading', 'uploaded', 'failed', 'skipped', 'deleted', 'ignored']);
+
 export const FileInfo = v.object({
   id,
   folderId: id,
   relPath: v.string(),
   size: count,
-  state: v.picklist(['pending', 'uploading', 'uploaded', 'failed', 'skipped', 'deleted', 'ignored']),
+  /** For a Live Photo, the worse of its two halves' states (failed if either failed). */
+  state: FileState,
   /** Bytes sent so far while uploading. */
   sent: v.nullable(count),
   error: v.nullable(v.string()),
   webUrl: v.nullable(v.string()),
   uploadedAt: v.nullable(timestamp),
+  /** When it was taken, once read (the engine reads it before uploading). */
+  capture: v.nullable(
+    v.object({
+      /** The clock where it was taken: 'YYYY-MM-DDTHH:MM:SS'. */
+      at: v.string(),
+      /** Minutes east of UTC where it was taken, when the file says. */
+      offsetMinutes: v.nullable(v.number()),
+      source: v.picklist(['exif', 'quicktime-keys', 'quicktime-mvhd', 'mtime']),
+      /** Where the date came from, in words: "from EXIF", "no date inside: file modified time". */
+      sourceText: v.string(),
+      /** Why the file's own date was passed over, when it was. */
+      note: v.nullable(v.string()),
+    }),
+  ),
+  /** A Live Photo: this item is its still, listed once with its video (which is not listed apart). */
+  live: v.nullable(
+    v.object({
+      video: v.string(),
+      videoId: id,
+      videoSize: count,
+      videoState: FileState,
+      videoError: v.nullable(v.string()),
+      /** The still's own state; `state` above is the item's. */
+      stillState: FileState,
+    }),
+  ),
 });
 
 export const MappingNode = v.object({
@@ -154,6 +184,8 @@ export const MappingNode = v.object({
   /** Whether the node already exists on SmugMug (false in a preview). */
   exists: v.boolean(),
   webUrl: v.nullable(v.string()),
+  /** Date mode: the year ('2024') or month ('2024-07') of capture it holds; null otherwise. */
+  taken: v.nullable(v.string()),
 });
 
 export const FailureItem = v.object({
@@ -208,6 +240,15 @@ export const AppSettings = v.object({
   pauseOnBattery: v.boolean(),
 });
 
+const GalleryFormat = v.pipe(
+  v.string(),
+  v.maxLength(GALLERY_FORMAT_MAX),
+  v.check(
+    (format) => galleryFormatProblem(format) === null,
+    (issue) => galleryFormatProblem(String(issue.input)) ?? 'not a gallery name format',
+  ),
+);
+
 const FolderChoice = v.object({
   path: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)),
   mode: v.picklist(MAPPING_MODES),
@@ -215,6 +256,25 @@ const FolderChoice = v.object({
   /** SmugMug folder to put it in, '/'-separated names; '' = the account's root. */
   target: v.pipe(v.string(), v.maxLength(1000)),
   watch: v.optional(v.picklist(WATCH_SETTINGS), 'auto'),
+  /** Date mode: where the month galleries go and their names; what is left out takes its default. */
+  dateOptions: v.optional(
+    v.object({
+      /** SmugMug folder holding the years (default "Safelight Uploads"); null = none. */
+      folderName: v.optional(
+        v.nullable(
+          v.pipe(
+            v.string(),
+            v.trim(),
+            v.minLength(1, 'name the folder for the dated galleries, or give null for none'),
+            v.maxLength(254),
+          ),
+        ),
+      ),
+      /** "{YYYY}-{MM} {MMMM}" (the default) names July 2024's gallery "2024-07 July". */
+      galleryFormat: v.optional(GalleryFormat),
+      yearFolders: v.optional(v.boolean()),
+    }),
+  ),
 });
 
 export const Preview = v.object({
@@ -228,6 +288,24 @@ export const Preview = v.object({
   truncated: v.boolean(),
   /** The folder looks like a camera or phone import (DCIM, IMG_ names), where date mode fits. */
   looksLikeCameraDump: v.boolean(),
+  /** Why it does or does not, in words: 'it has a "DCIM" folder, as camera cards and phones do'. */
+  cameraDumpReason: v.string(),
+  /**
+   * Date mode is the better first choice, not only worth offering: a camera's own folders (DCIM,
+   * 100APPLE), or camera-named photos not sorted into subfolders at all.
+   */
+  prefersDateMode: v.boolean(),
+  /** Date mode: the galleries come from capture dates read from the first photos and videos. */
+  dates: v.nullable(
+    v.object({
+      /** How many files' dates were read (at most a few hundred; `files` may be more). */
+      sampled: count,
+      /** Of those, how many had no date inside and go by the file's modified time. */
+      undated: count,
+      /** What the person should know about the plan ("too deep for year folders"). */
+      warnings: v.array(v.string()),
+    }),
+  ),
 });
 
 // ---- commands ---------------------------------------------------------------------------------

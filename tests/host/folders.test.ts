@@ -175,16 +175,6 @@ test('folders that cannot be connected are refused with the reason, in the previ
     assert.match(refused.message, reason);
   }
 
-  const other = join(w.root, 'Other');
-  await writeTree(other, { 'x.jpg': photoBytes('x') });
-  const dated = await w.client.request('previewFolder', choice(other, { mode: 'date' }));
-  assert.equal(
-    dated.problem,
-    'date mode arrives with iPhone import support; connect the folder in mirror mode for now',
-  );
-  assert.equal(dated.files, 1);
-  const refused = await rejection(w.client.request('addFolder', choice(other, { mode: 'date' })));
-  assert.match(refused.message, /^date mode arrives with iPhone import support/);
   const snapshot = await w.snapshotWhere('the connected folder', (s) => s.folders.length === 1);
   assert.equal(snapshot.account.state, 'signed-out');
   assert.equal(snapshot.overview.state, 'signed-out');
@@ -204,7 +194,8 @@ test('camera and phone imports are recognised; a huge folder is previewed only s
     'IMG_0001.JPG': photoBytes('1'),
     'IMG_0002.HEIC': photoBytes('2'),
     'PXL_20240101_120000.jpg': photoBytes('3'),
-    'holiday.jpg': photoBytes('4'),
+    'DSC_0004.JPG': photoBytes('4'),
+    'holiday.jpg': photoBytes('5'),
   });
   const named = join(w.root, 'Named');
   await writeTree(named, {
@@ -212,11 +203,32 @@ test('camera and phone imports are recognised; a huge folder is previewed only s
     'beach.jpg': photoBytes('2'),
     'IMG_0001.jpg': photoBytes('3'),
   });
-  const seen = async (path: string) =>
-    (await w.client.request('previewFolder', choice(path))).looksLikeCameraDump;
-  assert.equal(await seen(dump), true, 'DCIM/100CANON');
-  assert.equal(await seen(phone), true, 'IMG_ and PXL_ names are most of the files');
-  assert.equal(await seen(named), false);
+  const sorted = join(w.root, 'Sorted');
+  await writeTree(sorted, {
+    'Lisbon 2023/IMG_0001.JPG': photoBytes('1'),
+    'Lisbon 2023/IMG_0002.JPG': photoBytes('2'),
+    'Porto 2024/IMG_0003.JPG': photoBytes('3'),
+  });
+  const seen = async (path: string) => {
+    const preview = await w.client.request('previewFolder', choice(path));
+    return [preview.looksLikeCameraDump, preview.prefersDateMode, preview.cameraDumpReason];
+  };
+  assert.deepEqual(await seen(dump), [true, true, 'it has a "DCIM" folder, as camera cards and phones do']);
+  assert.deepEqual(await seen(phone), [
+    true,
+    true,
+    '4 of its 5 photos and videos have names a camera gave them (like "DSC_0004.JPG")',
+  ]);
+  assert.deepEqual(
+    await seen(sorted),
+    [true, false, '3 of its 3 photos and videos have names a camera gave them (like "IMG_0001.JPG")'],
+    'sorted into named subfolders: date mode is offered, not chosen',
+  );
+  assert.deepEqual(await seen(named), [
+    false,
+    false,
+    'no camera folders (DCIM, 100APPLE…), and only 1 of 3 photos and videos have camera names',
+  ]);
 
   const big = join(w.root, 'Big');
   const files: Record<string, Buffer> = {};
