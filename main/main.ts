@@ -41,11 +41,17 @@ import { SEALED_ACCOUNT_FILE, SealedAccount } from './sealed-account.ts';
 import { describeSecretStorage } from './secrets.ts';
 import { denyPermissions, hardenContents } from './security.ts';
 import { connectShell, trayActions } from './shell.ts';
-import { placeWindow, SHELL_DEFAULTS, SHELL_SCHEMA, type ShellState } from './shell-store.ts';
+import {
+  placeWindow,
+  SHELL_DEFAULTS,
+  type ShellState,
+  shellStoreOptions,
+  windowPlace,
+} from './shell-store.ts';
 import { setupSingleInstance } from './single-instance.ts';
 import { setupTray } from './tray.ts';
 import { iconVariant } from './tray-model.ts';
-import { MainWindow, windowOptions } from './window.ts';
+import { MainWindow, placeOf, windowOptions } from './window.ts';
 
 /** Uploads sending when the person quits get this long to finish. */
 const QUIT_GRACE_MS = 10_000;
@@ -70,13 +76,13 @@ let engineStopping = false;
 let shellStore: Store<ShellState> | undefined;
 
 const window = new MainWindow<BrowserWindow>({
-  create: () => {
-    const saved = shellStore?.get('window') ?? SHELL_DEFAULTS.window;
-    const place = placeWindow(
-      saved,
+  place: () =>
+    placeWindow(
+      shellStore?.get('window') ?? SHELL_DEFAULTS.window,
       screen.getAllDisplays().map((d) => d.workArea),
-    );
-    const win = new BrowserWindow(windowOptions(paths.preload, place));
+    ),
+  create: (bounds) => {
+    const win = new BrowserWindow(windowOptions(paths.preload, bounds));
     // Windows is logging off or shutting down: let the window close.
     win.on('session-end', () => {
       quitting = true;
@@ -90,8 +96,8 @@ const window = new MainWindow<BrowserWindow>({
     if (visible) void app.dock?.show();
     else app.dock?.hide();
   },
-  onClosedToTray: (bounds) => {
-    shellStore?.set('window', bounds);
+  onClosedToTray: (place) => {
+    shellStore?.set('window', windowPlace(place));
     if (shellStore?.get('trayNoticeShown') || !Notification.isSupported()) return;
     shellStore?.set('trayNoticeShown', true);
     new Notification({
@@ -127,12 +133,8 @@ function forkEngine(account: SealedAccount) {
 async function start(): Promise<void> {
   const logDir = configureLog(log, { dir: app.getPath('logs'), packaged: app.isPackaged });
   log.info(`Safelight ${app.getVersion()} starting`);
-  shellStore = new Store<ShellState>({
-    name: 'shell',
-    schema: SHELL_SCHEMA,
-    defaults: SHELL_DEFAULTS,
-    clearInvalidConfig: true,
-  });
+  // electron-store runs the migrations a store from an older app.getVersion() needs.
+  shellStore = new Store<ShellState>(shellStoreOptions());
   Menu.setApplicationMenu(
     process.platform === 'darwin'
       ? Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }])
@@ -265,7 +267,7 @@ async function start(): Promise<void> {
     if (engineStopping) return;
     engineStopping = true;
     const win = window.window;
-    if (win && !win.isDestroyed() && win.isVisible()) shellStore?.set('window', win.getBounds());
+    if (win && !win.isDestroyed() && win.isVisible()) shellStore?.set('window', windowPlace(placeOf(win)));
     log.info('quitting: stopping the engine');
     void supervisor.stop(QUIT_GRACE_MS).finally(() => {
       engineStopped = true;

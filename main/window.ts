@@ -3,11 +3,11 @@
 // only app://safelight/.
 import type { NavigableView } from '../preload/channels.ts';
 import { CHANNELS } from '../preload/channels.ts';
-import type { Rectangle, WindowPlace } from './shell-store.ts';
+import type { Rectangle, WindowBounds, WindowPlace } from './shell-store.ts';
 
-export function windowOptions(preload: string, place: WindowPlace) {
+export function windowOptions(preload: string, bounds: WindowBounds) {
   return {
-    ...place,
+    ...bounds,
     minWidth: 720,
     minHeight: 480,
     show: false,
@@ -48,21 +48,31 @@ export interface AppWindow {
   show(): void;
   hide(): void;
   focus(): void;
-  getBounds(): Rectangle;
+  /** Where the window is when neither maximized nor minimized. */
+  getNormalBounds(): Rectangle;
+  isMaximized(): boolean;
+  maximize(): void;
   isMinimized(): boolean;
   restore(): void;
   isDestroyed(): boolean;
 }
 
+/** Where the window is, to open it there next time. */
+export function placeOf(win: AppWindow): WindowPlace {
+  return { bounds: win.getNormalBounds(), maximized: win.isMaximized() };
+}
+
 export interface MainWindowOptions<W extends AppWindow> {
-  create(): W;
+  /** Where and how a new window opens. */
+  place(): WindowPlace;
+  create(bounds: WindowBounds): W;
   url: string;
   /** True once the person chose Quit (or the OS is shutting down): closing then really closes. */
   quitting(): boolean;
   /** The window became visible or hidden (macOS shows the Dock icon only while it is visible). */
   onVisibility?(visible: boolean): void;
-  /** The person closed the window and it went to the tray; `bounds` is where it was. */
-  onClosedToTray?(bounds: Rectangle): void;
+  /** The person closed the window and it went to the tray; `place` is where it was. */
+  onClosedToTray?(place: WindowPlace): void;
   log(message: string): void;
 }
 
@@ -105,13 +115,18 @@ export class MainWindow<W extends AppWindow> {
   }
 
   private make(): W {
-    const win = this.options.create();
+    const place = this.options.place();
+    const win = this.options.create(place.bounds);
+    // Maximized over its normal bounds, so unmaximizing returns it to where it was.
+    if (place.maximized) win.maximize();
     this.current = win;
     win.on('close', (event) => {
       if (this.options.quitting()) return;
       event.preventDefault();
+      // Read while still shown: a hidden window need not report itself maximized.
+      const closedAt = placeOf(win);
       win.hide();
-      this.options.onClosedToTray?.(win.getBounds());
+      this.options.onClosedToTray?.(closedAt);
     });
     win.on('closed', () => {
       if (this.current === win) this.current = null;

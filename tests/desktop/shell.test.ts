@@ -1,5 +1,5 @@
-// The rest of main's OS glue: one instance, a window that hides to the tray, what main remembers
-// (checked by its schema), start at login, the log's rotation, the keyring warning, and the
+// The rest of main's OS glue: one instance, a window that hides to the tray and opens where it
+// was, start at login, the log's rotation, the keyring warning, and the
 // page's side of getting an engine port.
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { MessageChannel } from 'node:worker_threads';
-import Conf from 'conf';
 import { configureLog, rotateLog } from '../../main/log.ts';
 import {
   applyStartAtLogin,
@@ -20,7 +19,7 @@ import {
   startedAtLogin,
 } from '../../main/login-item.ts';
 import { describeSecretStorage } from '../../main/secrets.ts';
-import { placeWindow, SHELL_DEFAULTS, SHELL_SCHEMA, type ShellState } from '../../main/shell-store.ts';
+import { placeWindow, SHELL_DEFAULTS, type WindowBounds, type WindowPlace } from '../../main/shell-store.ts';
 import { setupSingleInstance } from '../../main/single-instance.ts';
 import { type AppWindow, MainWindow } from '../../main/window.ts';
 import { CHANNELS, PAGE_MESSAGES } from '../../preload/channels.ts';
@@ -57,6 +56,8 @@ test('a second launch shows the running Safelight and quits', () => {
 class FakeWindow extends EventEmitter implements AppWindow {
   static nextId = 1;
   readonly sent: unknown[][] = [];
+  readonly bounds: WindowBounds;
+  maximized = false;
   visible = false;
   destroyed = false;
   loading = true;
@@ -67,6 +68,10 @@ class FakeWindow extends EventEmitter implements AppWindow {
     isLoading: () => this.loading,
     once: (event: 'did-finish-load', listener: () => void) => this.once(`contents:${event}`, listener),
   };
+  constructor(bounds: WindowBounds) {
+    super();
+    this.bounds = bounds;
+  }
   async loadURL(url: string) {
     this.loaded.push(url);
   }
@@ -86,8 +91,23 @@ class FakeWindow extends EventEmitter implements AppWindow {
   isDestroyed() {
     return this.destroyed;
   }
-  getBounds() {
-    return { x: 10, y: 20, width: 800, height: 600 };
+  getNormalBounds() {
+    return {
+      x: this.bounds.x ?? 10,
+      y: this.bounds.y ?? 20,
+      width: this.bounds.width,
+      height: this.bounds.height,
+    };
+  }
+  isMaximized() {
+    // As Electron can on some platforms, a hidden window does not report itself maximized.
+    return this.maximized && this.visible;
+  }
+  maximize() {
+    this.maximized = true;
+  }
+  unmaximize() {
+    this.maximized = false;
   }
   /** The person clicks the close button; returns whether the window really closed. */
   close(): boolean {
@@ -111,8 +131,9 @@ test('closing the window hides it to the tray; quitting closes it', () => {
   const visibility: boolean[] = [];
   const closedToTray: unknown[] = [];
   const window = new MainWindow<FakeWindow>({
-    create: () => {
-      const w = new FakeWindow();
+    place: () => ({ bounds: { x: 10, y: 20, width: 800, height: 600 }, maximized: false }),
+    create: (bounds) => {
+      const w = new FakeWindow(bounds);
       made.push(w);
       return w;
     },
@@ -134,7 +155,8 @@ test('closing the window hides it to the tray; quitting closes it', () => {
 
   assert.equal(win.close(), false, 'closing hides');
   assert.equal(win.visible, false);
-  assert.deepEqual(closedToTray, [{ x: 10, y: 20, width: 800, height: 600 }]);
+  assert.deepEqual(closedToTray, [{ bounds: { x: 10, y: 20, width: 800, height: 600 }, maximized: false }]);
+  assert.equal(win.maximized, false);
   window.open('settings');
   assert.equal(made.length, 1, 'the same window comes back');
   assert.deepEqual(win.sent.at(-1), [CHANNELS.navigate, 'settings']);
@@ -150,68 +172,63 @@ test('closing the window hides it to the tray; quitting closes it', () => {
 
 test('the window opens where it was, if that is still on a screen', () => {
   const screen = [{ x: 0, y: 0, width: 1920, height: 1080 }];
-  assert.deepEqual(placeWindow({ x: 100, y: 80, width: 900, height: 700 }, screen), {
-    x: 100,
-    y: 80,
-    width: 900,
-    height: 700,
-  });
+  const at = (bounds: WindowBounds, maximized = false): WindowPlace => ({ bounds, maximized });
   assert.deepEqual(
-    placeWindow({ x: 2500, y: 80, width: 900, height: 700 }, screen),
-    { width: 900, height: 700 },
+    placeWindow(at({ x: 100, y: 80, width: 900, height: 700 }), screen),
+    at({ x: 100, y: 80, width: 900, height: 700 }),
+  );
+  assert.deepEqual(
+    placeWindow(at({ x: 2500, y: 80, width: 900, height: 700 }), screen),
+    at({ width: 900, height: 700 }),
     'a display that was unplugged',
   );
-  assert.deepEqual(placeWindow({ x: 1900, y: 1060, width: 900, height: 700 }, screen), {
-    width: 900,
-    height: 700,
-  });
-  assert.deepEqual(placeWindow(SHELL_DEFAULTS.window, screen), { width: 1040, height: 720 });
+  assert.deepEqual(
+    placeWindow(at({ x: 1900, y: 1060, width: 900, height: 700 }), screen),
+    at({ width: 900, height: 700 }),
+  );
+  assert.deepEqual(placeWindow(SHELL_DEFAULTS.window, screen), at({ width: 1040, height: 720 }));
+  assert.deepEqual(
+    placeWindow(at({ x: 2500, y: 80, width: 900, height: 700 }, true), screen),
+    at({ width: 900, height: 700 }, true),
+    'maximized, on whichever screen it opens on',
+  );
 });
 
-test('what main remembers is checked against its schema', async (t) => {
-  const cwd = await mkdtemp(join(tmpdir(), 'safelight-shell-'));
-  t.after(() => rm(cwd, { recursive: true, force: true }));
-  // electron-store is conf with Electron's paths; conf itself runs without Electron.
-  const store = new Conf<ShellState>({
-    cwd,
-    configName: 'shell',
-    schema: SHELL_SCHEMA,
-    defaults: SHELL_DEFAULTS,
+test('a window closed maximized opens maximized, over the bounds it had before', () => {
+  const saved: WindowPlace[] = [];
+  const made: FakeWindow[] = [];
+  let place: WindowPlace = { bounds: { x: 40, y: 30, width: 900, height: 650 }, maximized: false };
+  let quitting = false;
+  const window = new MainWindow<FakeWindow>({
+    place: () => place,
+    create: (bounds) => {
+      const w = new FakeWindow(bounds);
+      made.push(w);
+      return w;
+    },
+    url: 'app://safelight/index.html',
+    quitting: () => quitting,
+    onClosedToTray: (p) => saved.push(p),
+    log: () => {},
   });
-  assert.deepEqual(store.get('window'), { width: 1040, height: 720 });
-  store.set('window', { x: -1200, y: 40, width: 900, height: 650 });
-  store.set('trayNoticeShown', true);
-  assert.throws(() => store.set('window', { width: 10, height: 650 }), /must be >= 400/);
-  assert.throws(
-    () => store.set('window', { width: 900, height: 650, maximized: 'yes' } as never),
-    /additional/,
-  );
-  assert.throws(() => store.set('trayNoticeShown', 'yes' as never), /boolean/);
-  const reread = new Conf<ShellState>({
-    cwd,
-    configName: 'shell',
-    schema: SHELL_SCHEMA,
-    defaults: SHELL_DEFAULTS,
-  });
-  assert.deepEqual(
-    { ...reread.store },
-    { window: { x: -1200, y: 40, width: 900, height: 650 }, trayNoticeShown: true },
-  );
+  window.open();
+  const first = made[0] as FakeWindow;
+  first.maximize();
+  first.close();
+  assert.deepEqual(saved, [{ bounds: { x: 40, y: 30, width: 900, height: 650 }, maximized: true }]);
+  quitting = true;
+  first.close();
 
-  await writeFile(join(cwd, 'shell.json'), JSON.stringify({ window: { width: 'wide' } }));
-  assert.throws(() => new Conf({ cwd, configName: 'shell', schema: SHELL_SCHEMA }), /schema violation/);
-  const cleared = new Conf<ShellState>({
-    cwd,
-    configName: 'shell',
-    schema: SHELL_SCHEMA,
-    defaults: SHELL_DEFAULTS,
-    clearInvalidConfig: true,
-  });
-  assert.deepEqual(
-    { ...cleared.store },
-    SHELL_DEFAULTS,
-    'a damaged file starts over instead of stopping the app',
-  );
+  place = saved[0] as WindowPlace;
+  quitting = false;
+  window.open();
+  const second = made[1] as FakeWindow;
+  assert.notEqual(second, first, 'a new window, as after a restart');
+  assert.deepEqual(second.bounds, { x: 40, y: 30, width: 900, height: 650 }, 'unmaximizing returns it here');
+  assert.equal(second.isMaximized(), true);
+  second.unmaximize();
+  second.close();
+  assert.deepEqual(saved[1], { bounds: { x: 40, y: 30, width: 900, height: 650 }, maximized: false });
 });
 
 function loginApp(initial = false) {

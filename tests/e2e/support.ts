@@ -128,6 +128,8 @@ export interface WorldOptions {
   signedIn?: boolean;
   settings?: Partial<Settings>;
   sandbox?: SandboxOptions;
+  /** The engine reports itself as the desktop app's (as engine-process runs it), not the daemon's. */
+  desktop?: boolean;
   /** Runs with the home folder ready and before the engine opens it (to fill the store, say). */
   prepare?: (paths: HomePaths) => Promise<void> | void;
 }
@@ -145,8 +147,16 @@ export interface World {
   log: string[];
   /** The address `safelight serve` prints: the origin with #token=… */
   url: string;
-  /** A new window (its own context) at `url`, recording CSP violations and long tasks. */
-  open(options?: { url?: string; width?: number; height?: number }): Promise<Page>;
+  /**
+   * A new window (its own context) at `url`, recording CSP violations and long tasks;
+   * `beforeLoad` prepares the context before the page exists (to add init scripts, say).
+   */
+  open(options?: {
+    url?: string;
+    width?: number;
+    height?: number;
+    beforeLoad?: (context: BrowserContext) => Promise<unknown>;
+  }): Promise<Page>;
   /** The engine and daemon stop; the page sees the connection drop. */
   stopDaemon(): Promise<void>;
   /** A new daemon on the same port and token, with the same engine. */
@@ -184,7 +194,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     const log: string[] = [];
     const host = await EngineHost.open({
       paths,
-      desktop: false,
+      desktop: options.desktop ?? false,
       login: {
         endpoints: {
           apiBaseUrl: sandbox.apiBaseUrl,
@@ -231,6 +241,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         context.setDefaultTimeout(15_000);
         await context.addInitScript(recordCspViolations);
         await context.addInitScript(recordLongTasks);
+        await o.beforeLoad?.(context);
         const page = await context.newPage();
         await page.goto(o.url ?? daemon.url);
         return page;
