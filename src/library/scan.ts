@@ -15,7 +15,7 @@ import {
   sizeProblem,
 } from './media.ts';
 import { placeholderFor } from './placeholders.ts';
-import { type WalkItem, walkInBatches } from './walk.ts';
+import { dirFailure, type WalkItem, walkInBatches } from './walk.ts';
 
 export interface ScanResult {
   files: number;
@@ -161,7 +161,10 @@ async function* itemsUnder(
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return;
-    yield [{ type: 'problem', relPath: under, reason: `cannot read it (${code})`, isDir: false }];
+    // A folder on the way to it cannot be entered, so what is below it cannot be seen either:
+    // its records are kept.
+    const failure = dirFailure(under, e);
+    if (failure !== null) yield [{ type: 'problem', relPath: under, reason: failure.reason, isDir: true }];
     return;
   }
   if (info.isFile()) {
@@ -177,8 +180,13 @@ async function* itemsUnder(
       yield batch.map((item) => ({ ...item, relPath: prefix(item.relPath) }));
     }
   } catch (e) {
-    // The folder went away while it was walked: what was found so far stands, the rest is gone.
     if ((e as Error).name === 'AbortError') throw e;
+    // Gone while it was walked: what was found so far stands, the rest is gone. Unreadable (its
+    // permissions changed): a problem with the folder, so its records are kept, as a walk of the
+    // whole connected folder keeps them.
+    // The walk wraps a failure of its own root (here `under`) in words about the connected folder.
+    const failure = dirFailure(under, (e as Error).cause ?? e);
+    if (failure !== null) yield [{ type: 'problem', relPath: under, reason: failure.reason, isDir: true }];
   }
 }
 

@@ -272,7 +272,8 @@ async function enter(
   }
 }
 
-function dirFailure(relPath: string, error: unknown): { reason: string } | null {
+/** Why a folder could not be listed, or null when it is simply gone (it vanished meanwhile). */
+export function dirFailure(relPath: string, error: unknown): { reason: string } | null {
   const code = codeOf(error);
   const invalid = code === 'ENOENT' ? invalidNameReason(relPath) : null;
   if (invalid !== null) return { reason: invalid };

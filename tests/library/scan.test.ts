@@ -198,18 +198,22 @@ describe('scan', () => {
     // chmod does not stop root, so these scans run unprivileged.
     const script = `
       import { Store } from ${JSON.stringify(module('store/store.ts'))};
-      import { scanFolder } from ${JSON.stringify(module('library/scan.ts'))};
+      import { scanFolder, scanPaths } from ${JSON.stringify(module('library/scan.ts'))};
       import { DEFAULT_MEDIA_SETTINGS } from ${JSON.stringify(module('library/media.ts'))};
       const store = new Store(process.env.STATE_DB);
-      const result = await scanFolder(store, store.folders()[0], DEFAULT_MEDIA_SETTINGS);
+      const folder = store.folders()[0];
+      const result = process.env.PATHS
+        ? await scanPaths(store, folder, DEFAULT_MEDIA_SETTINGS, JSON.parse(process.env.PATHS))
+        : await scanFolder(store, folder, DEFAULT_MEDIA_SETTINGS);
       store.close();
       process.stdout.write(JSON.stringify(result));
     `;
-    const unprivilegedScan = () =>
+    const unprivilegedScan = (paths?: string[]) =>
       new Promise<ScanResult>((resolve, reject) => {
+        const env = { STATE_DB: lib.dbFile, PATH: process.env.PATH ?? '' };
         execFile(
           ...unprivileged(process.execPath, ['--input-type=module', '--eval', script]),
-          { env: { STATE_DB: lib.dbFile, PATH: process.env.PATH ?? '' }, timeout: 20_000 },
+          { env: paths ? { ...env, PATHS: JSON.stringify(paths) } : env, timeout: 20_000 },
           (error, out, err) =>
             error ? reject(new Error(`${error.message}\n${err}`)) : resolve(JSON.parse(out) as ScanResult),
         );
@@ -229,23 +233,31 @@ describe('scan', () => {
       assert.deepEqual(await unprivilegedScan(), counts({ files: 3, unchanged: 3, problems: 2 }));
       // Again, now that the folders' own records exist: they stay, unchanged.
       assert.deepEqual(await unprivilegedScan(), counts({ files: 3, unchanged: 3, problems: 2 }));
+      // A watcher reports the unreadable folder itself (its permissions changed): the same.
+      assert.deepEqual(await unprivilegedScan(['locked', 'parent/link/deep']), counts({ problems: 2 }));
     } finally {
       await chmod(join(lib.root, 'locked'), 0o755);
       await chmod(outside, 0o755);
     }
     lib.store = new Store(lib.dbFile);
-    assert.deepEqual(lib.states(), { ...everything, locked: 'failed', 'parent/link': 'failed' });
+    assert.deepEqual(lib.states(), {
+      ...everything,
+      locked: 'failed',
+      'parent/link': 'failed',
+      'parent/link/deep': 'failed',
+    });
     const reasons = lib.store
       .filesIn(lib.folder.id, ['failed'])
       .map((r) => `${r.rel_path}: ${r.last_error}`)
       .sort();
     assert.deepEqual(reasons, [
       'locked: cannot read folder: permission denied',
+      'parent/link/deep: cannot read folder: permission denied',
       'parent/link: cannot read folder: permission denied',
     ]);
 
     // Readable again: the folders' records go, the files were never lost.
-    assert.deepEqual(await lib.scan(), counts({ files: 7, unchanged: 7, deleted: 2 }));
+    assert.deepEqual(await lib.scan(), counts({ files: 7, unchanged: 7, deleted: 3 }));
     assert.deepEqual(lib.states(), everything);
     lib.store.close();
   });
