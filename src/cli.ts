@@ -280,7 +280,7 @@ program
   .option('--json', 'machine-readable output')
   .action(
     withContext(async (ctx, opts: { json?: boolean }) => {
-      const s = status(ctx);
+      const s = await status(ctx);
       process.stdout.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : statusText(s));
       return 0;
     }),

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { sampleMedia } from '../host/preview.ts';
 import { FolderProblem, overlapProblem, resolveFolder } from '../library/connectable.ts';
 import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from '../library/media.ts';
+import { chooseWatchMode, type WatchSetting } from '../library/watch/mode.ts';
 import { looksLikeCameraDump } from '../plan/camera-dump.ts';
 import { type DateFolderOptions, parseDateFolderOptions } from '../plan/date-mode.ts';
 import {
@@ -162,6 +163,11 @@ export interface FolderStatus {
   modeText: string;
   privacy: string;
   target: string;
+  /**
+   * How `safelight watch` (and the app) notice its changes, and why: what they would choose now,
+   * from the folder's setting, its disk, its size and the system's inotify limit.
+   */
+  watching: string;
   lastSyncAt: string | null;
   lastError: string | null;
   counts: Record<FileState, number>;
@@ -175,7 +181,7 @@ export interface Status {
   folders: FolderStatus[];
 }
 
-export function status(ctx: Context): Status {
+export async function status(ctx: Context): Promise<Status> {
   let account: Status['account'] = null;
   try {
     const a = requireAccount(ctx);
@@ -183,9 +189,19 @@ export function status(ctx: Context): Status {
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
   }
+  const watching = async (f: FolderRow) => {
+    const choice = await chooseWatchMode(f.path, f.watch as WatchSetting, {
+      dirCount: ctx.store.dirCount(f.id),
+      fileCount: ctx.store.countFiles(f.id, []),
+      pollIntervalMs: ctx.settings.watch.pollIntervalMs,
+    });
+    return choice.reason;
+  };
+  const folders = ctx.store.folders();
+  const watchModes = await Promise.all(folders.map(watching));
   return {
     account,
-    folders: ctx.store.folders().map((f) => {
+    folders: folders.map((f, i) => {
       const reasons = (state: FileState) =>
         ctx.store.filesIn(f.id, [state]).map((r) => ({
           file: r.rel_path,
@@ -199,6 +215,7 @@ export function status(ctx: Context): Status {
         modeText: modeText(f),
         privacy: f.privacy,
         target: f.target,
+        watching: watchModes[i] ?? '',
         lastSyncAt: f.last_sync_at === null ? null : new Date(f.last_sync_at).toISOString(),
         lastError: f.last_error,
         counts: ctx.store.counts(f.id),
@@ -224,6 +241,7 @@ export function statusText(s: Status): string {
     lines.push('');
     lines.push(`${f.path}  →  ${where}, ${f.privacy}`);
     lines.push(`  ${f.modeText}`);
+    lines.push(`  watching: ${f.watching}`);
     lines.push(
       `  ${c.uploaded} uploaded, ${c.pending + c.uploading} pending, ${c.failed} failed, ` +
         `${c.skipped} skipped, ${c.deleted} deleted locally`,

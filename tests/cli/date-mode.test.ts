@@ -180,7 +180,8 @@ describe('safelight add --by-date / status / remove', () => {
     assert.match(
       text.out,
       new RegExp(
-        `${holidays}  →  the top of your SmugMug site, Private\\n  galleries like its subfolders\\n`,
+        `${holidays}  →  the top of your SmugMug site, Private\\n  galleries like its subfolders\\n` +
+          '  watching: native file events\\n',
       ),
     );
     assert.match(
@@ -191,8 +192,13 @@ describe('safelight add --by-date / status / remove', () => {
     );
     const json = JSON.parse((await cli(['status', '--json'])).out);
     const of = (path: string) =>
-      json.folders.find((f: { path: string }) => f.path === path) as { mode: string; dateOptions: unknown };
+      json.folders.find((f: { path: string }) => f.path === path) as {
+        mode: string;
+        dateOptions: unknown;
+        watching: string;
+      };
     assert.equal(of(phone).mode, 'date');
+    assert.equal(of(holidays).watching, 'native file events');
     assert.deepEqual(of(phone).dateOptions, {
       folderName: 'iPhone imports',
       yearFolders: true,
