@@ -131,3 +131,15 @@ function daysIn(year: number, month: number): number {
 function isLeap(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** 'YYYY-MM-DDTHH:MM:SS': how Safelight's store keeps capture times and SmugMug's DateTimeCreated reads. */
+export function formatWallClock(d: WallClock): string {
+  return `${pad(d.year, 4)}-${pad(d.month)}-${pad(d.day)}T${pad(d.hour)}:${pad(d.minute)}:${pad(d.second)}`;
+}
+
+/** The clock of such a text (as stored, or as SmugMug sends it); null for null or anything else. */
+export function parseWallClock(text: string | null): WallClock | null {
+  return parseIsoDateTime(text)?.date ?? null;
+}

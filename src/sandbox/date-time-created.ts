@@ -1,6 +1,7 @@
 // ImageMetadata.DateTimeCreated as the service reads it from an upload's bytes: the capture wall
 // clock without a zone ("2019-08-04T11:28:12", API-NOTES §4), and '' when the content records none.
 import { readCaptureDate } from '../library/capture-date.ts';
+import { formatWallClock } from '../library/wall-clock.ts';
 
 // An mvhd creation time is an instant (UTC by the specification) that says nothing of where it was
 // taken. The service is taken to show it as the UTC clock, as tools that read the header without a
@@ -12,9 +13,7 @@ export async function dateTimeCreated(path: string): Promise<string> {
     const capture = await readCaptureDate(path, { timeZone: ZONE_FOR_INSTANTS });
     // The modification time is the sandbox's own file, which the service never sees.
     if (capture.source === 'mtime') return '';
-    const { year, month, day, hour, minute, second } = capture.date;
-    const two = (n: number) => String(n).padStart(2, '0');
-    return `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}`;
+    return formatWallClock(capture.date);
   } catch {
     // An upload is never refused for what its metadata says, or fails to say.
     return '';

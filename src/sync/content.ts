@@ -5,7 +5,13 @@
 import { join } from 'node:path';
 import { type CaptureDate, captureFromMtime, readCaptureDate } from '../library/capture-date.ts';
 import { type LiveCandidate, pairLivePhotos, readContentIdentifier } from '../library/live-photos.ts';
-import { instantOf, localTimeZone, type WallClock, wallClockMs } from '../library/wall-clock.ts';
+import {
+  formatWallClock,
+  instantOf,
+  localTimeZone,
+  parseWallClock,
+  wallClockMs,
+} from '../library/wall-clock.ts';
 import type { FileFields, FileRow, FolderRow, Store } from '../store/store.ts';
 
 const READ_PARALLEL = 4;
@@ -13,27 +19,6 @@ const STILL = /\.(heic|heif|jpe?g)$/i;
 const MOVIE = /\.mov$/i;
 /** SmugMug stores these as something else (API-NOTES §2.7), so their MD5 there is not theirs. */
 const CONVERTED_STILL = /\.(heic|heif)$/i;
-
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/** 'YYYY-MM-DDTHH:MM:SS', as the store keeps capture times and SmugMug's DateTimeCreated reads. */
-export function formatWallClock(d: WallClock): string {
-  return `${pad(d.year, 4)}-${pad(d.month)}-${pad(d.day)}T${pad(d.hour)}:${pad(d.minute)}:${pad(d.second)}`;
-}
-
-export function parseWallClock(text: string | null): WallClock | null {
-  const m = text === null ? null : /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/.exec(text);
-  if (m === null) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  return { year, month, day, hour, minute, second };
-}
 
 export function captureFields(capture: CaptureDate): FileFields {
   return {

@@ -14,6 +14,7 @@ import { FileChangedError, md5File } from '../library/hash.ts';
 import { checkFileLimits } from '../library/limits.ts';
 import { DEFAULT_MEDIA_SETTINGS, type MediaSettings, makeClassifier } from '../library/media.ts';
 import { FolderUnavailableError, type ScanResult, scanFolder, scanPaths } from '../library/scan.ts';
+import { parseWallClock } from '../library/wall-clock.ts';
 import { type DatedFile, parseDateFolderOptions, planByDate } from '../plan/date-mode.ts';
 import { planMirror } from '../plan/mirror.ts';
 import { ALBUM_CAPACITY, assignOverflow, overflowKey } from '../plan/overflow.ts';
@@ -26,14 +27,7 @@ import {
   SmugMugError,
 } from '../smugmug/types.ts';
 import type { FileRow, FolderRow, Store } from '../store/store.ts';
-import {
-  convertedNames,
-  isConverted,
-  pairLive,
-  parseWallClock,
-  readCaptures,
-  sameCapture,
-} from './content.ts';
+import { convertedNames, isConverted, pairLive, readCaptures, sameCapture } from './content.ts';
 import { CHANGED_REASON, type Outcome, outcomeOf } from './failure.ts';
 import { ProgressTracker } from './progress.ts';
 import { RemoteTree, splitOverflow } from './remote-tree.ts';
