@@ -3,7 +3,7 @@
 // camera import is sorted by date taken unless the person chooses to mirror it.
 import { type DragEvent, type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { DEFAULT_DATE_FOLDER_OPTIONS } from '../../src/plan/date-mode.ts';
-import { datePathExample, galleryExample, galleryFormatProblem } from '../../src/protocol/date-options.ts';
+import { datePathExample, galleryExample, galleryFormatProblem } from '../../src/plan/date-options.ts';
 import type { MappingNodeData, ParamsOf, PreviewData } from '../../src/protocol/schema.ts';
 import { desktopBridge } from './desktop.ts';
 import { formatCount, formatTaken, plural } from './format.ts';

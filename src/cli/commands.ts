@@ -13,7 +13,7 @@ import {
   dateFolderOptions,
   datePathExample,
   galleryFormatProblem,
-} from '../protocol/date-options.ts';
+} from '../plan/date-options.ts';
 import type { Privacy } from '../smugmug/types.ts';
 import type { FileState, FolderRow } from '../store/store.ts';
 import { type FolderSummary, mediaSettingsOf, SyncEngine } from '../sync/engine.ts';

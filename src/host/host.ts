@@ -17,7 +17,7 @@ import {
 } from '../config/settings.ts';
 import { FolderProblem } from '../library/connectable.ts';
 import { DEFAULT_MEDIA_SETTINGS } from '../library/media.ts';
-import { dateFolderOptions } from '../protocol/date-options.ts';
+import { dateFolderOptions } from '../plan/date-options.ts';
 import type {
   AccountInfoData,
   AppSettingsData,

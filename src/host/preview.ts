@@ -11,8 +11,8 @@ import { type MediaSettings, makeClassifier, makeDirFilter } from '../library/me
 import { walk } from '../library/walk.ts';
 import { looksLikeCameraDump } from '../plan/camera-dump.ts';
 import { type DatedFile, planByDate } from '../plan/date-mode.ts';
+import { type DateOptionsInput, dateFolderOptions } from '../plan/date-options.ts';
 import { planMirror } from '../plan/mirror.ts';
-import { type DateOptionsInput, dateFolderOptions } from '../protocol/date-options.ts';
 import type { PreviewData } from '../protocol/schema.ts';
 import type { Privacy } from '../smugmug/types.ts';
 import { dateMappingNodes } from './date-mapping.ts';

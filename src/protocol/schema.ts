@@ -3,7 +3,7 @@
 // inferred. The engine validates each incoming request against these before acting on it.
 // Browser-safe: the renderer imports this file, so nothing here may import a Node module.
 import * as v from 'valibot';
-import { GALLERY_FORMAT_MAX, galleryFormatProblem } from './date-options.ts';
+import { GALLERY_FORMAT_MAX, galleryFormatProblem } from '../plan/date-options.ts';
 
 const id = v.pipe(v.number(), v.integer(), v.minValue(1));
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));

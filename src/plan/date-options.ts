@@ -7,7 +7,7 @@ import {
   DEFAULT_DATE_FOLDER_OPTIONS,
   formatPeriod,
   planByDate,
-} from '../plan/date-mode.ts';
+} from './date-mode.ts';
 
 export const GALLERY_TOKENS = ['{YYYY}', '{YY}', '{MM}', '{M}', '{MMMM}', '{MMM}'] as const;
 const MONTH_TOKENS: readonly string[] = ['{MM}', '{M}', '{MMMM}', '{MMM}'];
