@@ -13,6 +13,7 @@ import {
   wallClockMs,
 } from '../library/wall-clock.ts';
 import type { FileFields, FileRow, FolderRow, Store } from '../store/store.ts';
+import { eachLimited } from './each-limited.ts';
 
 const READ_PARALLEL = 4;
 const STILL = /\.(heic|heif|jpe?g)$/i;
@@ -67,14 +68,6 @@ export function sameCapture(
   return Math.abs(instantOf(local, row.capture_offset).getTime() - remoteMs) <= TOLERANCE_MS;
 }
 
-async function eachLimited<T>(items: readonly T[], signal: AbortSignal, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !signal.aborted) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: READ_PARALLEL }, worker));
-}
-
 /**
  * Reads the capture date of every row that has none yet, into the store and the row itself. A
  * file that cannot be opened now keeps none: sending it fails with the reason shortly anyway.
@@ -88,6 +81,7 @@ export async function readCaptures(
   const timeZone = localTimeZone();
   await eachLimited(
     rows.filter((r) => r.capture_source === null),
+    READ_PARALLEL,
     signal,
     async (row) => {
       const capture = await readCaptureDate(join(folder.path, row.rel_path), { timeZone }).catch(() =>
@@ -126,7 +120,7 @@ export async function pairLive(
   const candidates = open.filter((r) => isTodo(r) || stems.has(stem(r.rel_path)));
   await readCaptures(store, folder, candidates, signal);
   const ids = new Map<string, string | null>();
-  await eachLimited(candidates, signal, async (row) => {
+  await eachLimited(candidates, READ_PARALLEL, signal, async (row) => {
     ids.set(row.rel_path, await readContentIdentifier(join(folder.path, row.rel_path)).catch(() => null));
   });
   if (signal.aborted) return;

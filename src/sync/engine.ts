@@ -28,6 +28,7 @@ import {
 } from '../smugmug/types.ts';
 import type { FileRow, FolderRow, Store } from '../store/store.ts';
 import { convertedNames, isConverted, pairLive, readCaptures, sameCapture } from './content.ts';
+import { eachLimited } from './each-limited.ts';
 import { CHANGED_REASON, type Outcome, outcomeOf } from './failure.ts';
 import { ProgressTracker } from './progress.ts';
 import { RemoteTree, splitOverflow } from './remote-tree.ts';
@@ -577,19 +578,14 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
   }
 
   private async hashAll(run: FolderRun, rows: FileRow[]): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < rows.length && !this.stop.signal.aborted) {
-        const row = rows[next++] as FileRow;
-        if (row.md5) continue;
-        try {
-          await this.hash(run, row);
-        } catch (e) {
-          this.fail(run, row, outcomeOf(e));
-        }
+    await eachLimited(rows, HASH_PARALLEL, this.stop.signal, async (row) => {
+      if (row.md5) return;
+      try {
+        await this.hash(run, row);
+      } catch (e) {
+        this.fail(run, row, outcomeOf(e));
       }
-    };
-    await Promise.all(Array.from({ length: HASH_PARALLEL }, worker));
+    });
   }
 
   private async hash(run: FolderRun, row: FileRow): Promise<string> {
